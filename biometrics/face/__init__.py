@@ -1,0 +1,1 @@
+"""Face detection, quality, liveness, embedding and comparison."""

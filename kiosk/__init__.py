@@ -1,0 +1,1 @@
+"""The gate application: transaction engine, policy, stores, UI, officer console, CLI."""

@@ -1,0 +1,47 @@
+"""The ``kiosk`` command line: one entry point, a subcommand per module in ``COMMANDS``.
+
+Each command module has ``register(subparsers)`` which adds its parser and sets ``handler``
+to a function ``(args, config) -> exit status``. Modules import heavy libraries inside their
+handlers so that ``kiosk --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from kiosk.config import ConfigError, load_config
+
+COMMANDS = (
+    "kiosk.cli.models_cmd",
+    "kiosk.cli.bench_cmd",
+    "kiosk.cli.demo_cmd",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk", description="Automated border-control gate.")
+    parser.add_argument("--config", type=Path, help="deployment configuration TOML (default: $KIOSK_CONFIG)")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging on stderr")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    level = logging.WARNING - 10 * min(args.verbose, 2)
+    logging.basicConfig(stream=sys.stderr, level=level, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"kiosk: configuration error: {exc}", file=sys.stderr)
+        return 2
+    status: int = args.handler(args, config)
+    return status

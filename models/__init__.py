@@ -1,0 +1,1 @@
+"""The ONNX models: manifest, build from registry packages, and the one session factory."""

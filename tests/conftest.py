@@ -1,0 +1,43 @@
+"""Shared fixtures: the data root (KIOSK_DATA), configuration and the model session factory.
+
+Under ``make test`` (KIOSK_REQUIRE_DATA=1) missing data fails the run loudly; a developer
+running pytest by hand without the data gets skips that say what is missing.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from kiosk.config import Config, load_config
+from kiosk.runtime import session_factory
+from models.sessions import SessionFactory
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _data_root() -> Path:
+    return Path(os.environ.get("KIOSK_DATA", PROJECT_ROOT.parent / "shared" / "data")).resolve()
+
+
+@pytest.fixture(scope="session")
+def data_root() -> Path:
+    root = _data_root()
+    if not (root / "DATA.md").is_file():
+        message = f"test data not found at {root} (set KIOSK_DATA)"
+        if os.environ.get("KIOSK_REQUIRE_DATA") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return root
+
+
+@pytest.fixture(scope="session")
+def config() -> Config:
+    return load_config()
+
+
+@pytest.fixture(scope="session")
+def factory(config: Config) -> SessionFactory:
+    return session_factory(config)
