@@ -1,0 +1,1 @@
+"""Fingerprint quality, minutiae, matching, templates and multi-finger fusion."""
