@@ -19,6 +19,7 @@ from kiosk.config import ConfigError, load_config
 COMMANDS = (
     "kiosk.cli.models_cmd",
     "kiosk.cli.bench_cmd",
+    "kiosk.cli.synth_cmd",
     "kiosk.cli.demo_cmd",
 )
 
