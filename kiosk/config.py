@@ -48,10 +48,18 @@ class RuntimeConfig:
 
 
 @dataclass(frozen=True)
+class DocumentsConfig:
+    port: str = "PORT-UNSET"
+    permit_keys: Path = Path("config/permits/keys")
+    permit_revocation_list: Path = Path("config/permits/revoked.txt")
+
+
+@dataclass(frozen=True)
 class Config:
     data: DataConfig = field(default_factory=DataConfig)
     models: ModelsConfig = field(default_factory=ModelsConfig)
     runtime: RuntimeConfig = field(default_factory=RuntimeConfig)
+    documents: DocumentsConfig = field(default_factory=DocumentsConfig)
     source: tuple[str, ...] = ()  # files this configuration was read from, for reports
 
 

@@ -21,6 +21,9 @@ COMMANDS = (
     "kiosk.cli.bench_cmd",
     "kiosk.cli.synth_cmd",
     "kiosk.cli.demo_cmd",
+    "kiosk.cli.mrz_cmd",
+    "kiosk.cli.barcode_cmd",
+    "kiosk.cli.permit_cmd",
 )
 
 

@@ -20,6 +20,7 @@ from kiosk.config import Config
 
 BENCHES = {
     "embed": "kiosk.bench.embed",
+    "barcode": "kiosk.bench.barcode",
 }
 
 
