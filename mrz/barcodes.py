@@ -19,8 +19,7 @@ import zxingcpp
 
 from mrz.errors import DocumentUnreadable
 
-FORMATS = (zxingcpp.BarcodeFormat.QRCode, zxingcpp.BarcodeFormat.DataMatrix, zxingcpp.BarcodeFormat.PDF417,
-           zxingcpp.BarcodeFormat.Aztec)
+FORMATS = zxingcpp.barcode_formats_from_str("QRCode,DataMatrix,PDF417,Aztec")
 FORMAT_NAMES = {zxingcpp.BarcodeFormat.QRCode: "QR", zxingcpp.BarcodeFormat.DataMatrix: "DataMatrix",
                 zxingcpp.BarcodeFormat.PDF417: "PDF417", zxingcpp.BarcodeFormat.Aztec: "Aztec"}
 MAX_PIXELS = 40_000_000
