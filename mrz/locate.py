@@ -16,8 +16,9 @@ import cv2
 import numpy as np
 
 WORK_SIDE = 1000  # longer side of the image the search runs on
-CLOSE_SIZES = (7, 13, 21)  # square closing sizes at WORK_SIDE, for small to large MRZs
-MIN_ASPECT, MAX_ASPECT = 3.0, 30.0
+HAT_SIZE = 25  # black-hat square at WORK_SIDE: keeps dark strokes up to about this thick
+CLOSE_SIZES = (7, 13, 21, 31)  # square closing sizes at WORK_SIDE, for small to large MRZs
+MIN_ASPECT, MAX_ASPECT = 3.0, 60.0  # a block of lines, or a single line when lines stay apart
 MIN_FILL = 0.45  # blob area over its rotated rectangle's area
 LINE_HEIGHT = 48  # rectified bands are scaled so one text line is about this tall
 
@@ -28,6 +29,12 @@ class Band:
 
     corners: np.ndarray  # 4 x 2, (top-left, top-right, bottom-right, bottom-left) in reading order
     score: float
+
+    def grown(self, factor: float) -> Band:
+        """The band made ``factor`` times as tall about its axis (to take in neighbouring lines)."""
+        tl, tr, br, bl = self.corners
+        down = (bl - tl) * (factor - 1) / 2
+        return Band(np.array([tl - down, tr - down, br + down, bl + down]), self.score)
 
     def overlaps(self, other: Band) -> bool:
         a = cv2.convexHull(self.corners.astype(np.float32))
@@ -59,6 +66,19 @@ def _ordered(box: np.ndarray) -> np.ndarray:
     return pts
 
 
+def _without_frames(ink: np.ndarray) -> np.ndarray:
+    """Ink without strokes far larger than a character (card borders, frame lines, table edges),
+    which would otherwise join the MRZ to everything around it."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    limit = 0.25 * max(ink.shape)
+    large = (stats[:, cv2.CC_STAT_WIDTH] > limit) | (stats[:, cv2.CC_STAT_HEIGHT] > limit)
+    large[0] = False  # the background
+    if not large.any():
+        return ink
+    cleaned: np.ndarray = np.where(large[labels], 0, ink).astype(np.uint8)
+    return cleaned
+
+
 def find_bands(gray: np.ndarray, max_bands: int = 6) -> list[Band]:
     """Candidate MRZ bands, most MRZ-like first (geometry only; the reader verifies by OCR)."""
     height, width = gray.shape[:2]
@@ -67,10 +87,11 @@ def find_bands(gray: np.ndarray, max_bands: int = 6) -> list[Band]:
                        interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
     small = cv2.GaussianBlur(small, (3, 3), 0)
     candidates: list[Band] = []
+    square = cv2.getStructuringElement(cv2.MORPH_RECT, (HAT_SIZE, HAT_SIZE))
+    hat = cv2.morphologyEx(small, cv2.MORPH_BLACKHAT, square)
+    _, ink = cv2.threshold(hat, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    ink = _without_frames(ink)
     for size in CLOSE_SIZES:
-        disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size * 2 + 1, size * 2 + 1))
-        hat = cv2.morphologyEx(small, cv2.MORPH_BLACKHAT, disc)
-        _, ink = cv2.threshold(hat, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
         blobs = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
         blobs = cv2.morphologyEx(blobs, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
         contours, _ = cv2.findContours(blobs, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)

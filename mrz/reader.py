@@ -36,6 +36,7 @@ MAX_PIXELS = 40_000_000  # a larger frame is downscaled before the search (a 120
 MAX_BANDS = 4
 BAND_SCORE_RATIO = 0.35  # bands scoring below this fraction of the best are not read
 LAYOUT_LENGTHS = {2: (36, 44), 3: (30,)}
+GROW = 3.2  # a band read without success is retried this many times taller
 _CHECK_DIGIT_CHECKS = ("document_number_check", "birth_date_check", "expiry_date_check", "optional_data_check",
                        "composite_check")
 _default_factory: SessionFactory | None = None
@@ -131,6 +132,17 @@ def _rank(attempt: _Attempt) -> tuple[bool, float, float]:
     return attempt.valid, attempt.passed / max(attempt.total, 1), attempt.confidence
 
 
+def _read_band(gray: np.ndarray, band: Band, recognizer: MrzLineRecognizer, today: date | None) -> list[_Attempt]:
+    """Reads of one band, upright and upside down."""
+    upright = split_lines(rectify(gray, band, False))
+    flipped = split_lines(rectify(gray, band, True))
+    if not upright and not flipped:
+        return []
+    reads = recognizer(upright + flipped)
+    attempts = [_attempt(lines, band, today) for lines in (reads[: len(upright)], reads[len(upright) :])]
+    return [a for a in attempts if a is not None]
+
+
 def read_mrz(image_bgr: np.ndarray, today: date | None = None, *, factory: SessionFactory | None = None) -> Document:
     """The document whose MRZ is on this page (BGR or grey uint8), with every check made.
 
@@ -146,15 +158,10 @@ def read_mrz(image_bgr: np.ndarray, today: date | None = None, *, factory: Sessi
     bands = [b for b in bands if b.score >= BAND_SCORE_RATIO * bands[0].score][:MAX_BANDS]
     attempts: list[_Attempt] = []
     for band in bands:
-        upright = split_lines(rectify(gray, band, False))
-        flipped = split_lines(rectify(gray, band, True))
-        if not upright and not flipped:
-            continue
-        reads = recognizer(upright + flipped)
-        for lines in (reads[: len(upright)], reads[len(upright) :]):
-            attempt = _attempt(lines, band, today)
-            if attempt is not None:
-                attempts.append(attempt)
+        found = _read_band(gray, band, recognizer, today)
+        if not any(a.valid for a in found):  # a single line or a cut block: take in the neighbours
+            found += _read_band(gray, band.grown(GROW), recognizer, today)
+        attempts += found
     if not attempts:
         raise DocumentUnreadable("no MRZ could be read: no band gave lines of an ICAO 9303 layout")
     attempts.sort(key=_rank, reverse=True)

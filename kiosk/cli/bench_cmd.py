@@ -21,6 +21,7 @@ from kiosk.config import Config
 BENCHES = {
     "embed": "kiosk.bench.embed",
     "barcode": "kiosk.bench.barcode",
+    "mrz": "kiosk.bench.mrz",
 }
 
 
