@@ -21,6 +21,7 @@ COMMANDS = (
     "kiosk.cli.bench_cmd",
     "kiosk.cli.synth_cmd",
     "kiosk.cli.demo_cmd",
+    "kiosk.cli.face_cmd",
 )
 
 
