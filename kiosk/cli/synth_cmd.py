@@ -14,7 +14,9 @@ from typing import Any
 
 from kiosk.config import Config
 
-SYNTHS: dict[str, str] = {}
+SYNTHS: dict[str, str] = {
+    "documents": "kiosk.synth.documents",
+}
 
 
 def register(sub: Any) -> None:
