@@ -18,6 +18,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
+from biometrics.face.settings import FaceSettings
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -60,6 +62,7 @@ class Config:
     models: ModelsConfig = field(default_factory=ModelsConfig)
     runtime: RuntimeConfig = field(default_factory=RuntimeConfig)
     documents: DocumentsConfig = field(default_factory=DocumentsConfig)
+    face: FaceSettings = field(default_factory=FaceSettings)
     source: tuple[str, ...] = ()  # files this configuration was read from, for reports
 
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kiosk.config import Config
 from models.manifest import load_manifest
 from models.sessions import RuntimeOptions, SessionFactory
+
+if TYPE_CHECKING:
+    from biometrics.face.pipeline import FacePipeline
 
 
 def session_factory(config: Config) -> SessionFactory:
@@ -22,3 +27,10 @@ def session_factory(config: Config) -> SessionFactory:
         options,
         verify_on_load=config.models.verify_on_load,
     )
+
+
+def face_pipeline(config: Config, factory: SessionFactory | None = None) -> FacePipeline:
+    """The face pipeline with the configuration's [face] settings (models opened lazily)."""
+    from biometrics.face.pipeline import FacePipeline
+
+    return FacePipeline(factory or session_factory(config), config.face)

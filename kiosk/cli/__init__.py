@@ -24,6 +24,7 @@ COMMANDS = (
     "kiosk.cli.mrz_cmd",
     "kiosk.cli.barcode_cmd",
     "kiosk.cli.permit_cmd",
+    "kiosk.cli.face_cmd",
 )
 
 

@@ -22,6 +22,7 @@ BENCHES = {
     "embed": "kiosk.bench.embed",
     "barcode": "kiosk.bench.barcode",
     "mrz": "kiosk.bench.mrz",
+    "face": "kiosk.bench.face",
 }
 
 

@@ -1,0 +1,83 @@
+"""Box arithmetic of the MTCNN cascade: non-maximum suppression, squaring, regression, crops.
+
+Boxes are float arrays (N, 4) of ``x1, y1, x2, y2`` in image pixels, inclusive corners as in
+MTCNN's reference code (a box from x1 to x2 is ``x2 - x1 + 1`` pixels wide).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+
+def nms(boxes: np.ndarray, scores: np.ndarray, overlap: float, mode: str = "union") -> np.ndarray:
+    """Indices of the boxes kept, best score first; ``mode`` "union" (IoU) or "min" (intersection over the smaller)."""
+    if boxes.shape[0] == 0:
+        return np.empty(0, dtype=np.int64)
+    x1, y1, x2, y2 = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
+    area = (x2 - x1 + 1) * (y2 - y1 + 1)
+    order = np.argsort(scores, kind="stable")[::-1]
+    keep: list[int] = []
+    while order.size > 0:
+        i = int(order[0])
+        keep.append(i)
+        rest = order[1:]
+        w = np.maximum(0.0, np.minimum(x2[i], x2[rest]) - np.maximum(x1[i], x1[rest]) + 1)
+        h = np.maximum(0.0, np.minimum(y2[i], y2[rest]) - np.maximum(y1[i], y1[rest]) + 1)
+        inter = w * h
+        denom = np.minimum(area[i], area[rest]) if mode == "min" else area[i] + area[rest] - inter
+        order = rest[inter / np.maximum(denom, 1e-9) <= overlap]
+    return np.asarray(keep, dtype=np.int64)
+
+
+def square(boxes: np.ndarray) -> np.ndarray:
+    """The same boxes made square around their centres (side = the longer side)."""
+    out = boxes.copy()
+    w = boxes[:, 2] - boxes[:, 0]
+    h = boxes[:, 3] - boxes[:, 1]
+    side = np.maximum(w, h)
+    out[:, 0] = boxes[:, 0] + w * 0.5 - side * 0.5
+    out[:, 1] = boxes[:, 1] + h * 0.5 - side * 0.5
+    out[:, 2] = out[:, 0] + side
+    out[:, 3] = out[:, 1] + side
+    return out
+
+
+def regress(boxes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Boxes moved by the networks' regression offsets (fractions of the box's width and height)."""
+    w = (boxes[:, 2] - boxes[:, 0] + 1)[:, None]
+    h = (boxes[:, 3] - boxes[:, 1] + 1)[:, None]
+    scale = np.hstack([w, h, w, h])
+    moved: np.ndarray = boxes[:, :4] + offsets * scale
+    return moved
+
+
+def crops(image: np.ndarray, boxes: np.ndarray, size: int) -> np.ndarray:
+    """(N, size, size, 3) uint8 patches under integer boxes; the part outside the image is black."""
+    out = np.zeros((boxes.shape[0], size, size, 3), dtype=np.uint8)
+    height, width = image.shape[:2]
+    for k, (bx1, by1, bx2, by2) in enumerate(np.fix(boxes[:, :4]).astype(np.int64)):
+        sx1, sy1 = max(int(bx1), 0), max(int(by1), 0)
+        sx2, sy2 = min(int(bx2) + 1, width), min(int(by2) + 1, height)
+        if bx2 < bx1 or by2 < by1 or sx2 <= sx1 or sy2 <= sy1:
+            continue
+        patch = image[sy1:sy2, sx1:sx2]
+        if (sx1, sy1, sx2, sy2) != (bx1, by1, bx2 + 1, by2 + 1):
+            top, bottom = sy1 - int(by1), int(by2) + 1 - sy2
+            left, right = sx1 - int(bx1), int(bx2) + 1 - sx2
+            patch = cv2.copyMakeBorder(patch, top, bottom, left, right, cv2.BORDER_CONSTANT, value=0)
+        out[k] = cv2.resize(patch, (size, size), interpolation=cv2.INTER_AREA)
+    return out
+
+
+def crops_from_pyramid(levels: list[tuple[float, np.ndarray]], boxes: np.ndarray, size: int) -> np.ndarray:
+    """Like ``crops``, but each patch is cut from the smallest pyramid level on which the box is
+    still at least ``size`` pixels wide: a small resize instead of averaging a large patch.
+    ``levels`` are (scale, image) pairs, the full image being scale 1."""
+    out = np.zeros((boxes.shape[0], size, size, 3), dtype=np.uint8)
+    by_scale = sorted(levels, key=lambda level: level[0])
+    sides = np.minimum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]) + 1
+    for k in range(boxes.shape[0]):
+        scale, image = next(((sc, im) for sc, im in by_scale if sides[k] * sc >= size), by_scale[-1])
+        out[k] = crops(image, boxes[k : k + 1, :4] * scale, size)[0]
+    return out
