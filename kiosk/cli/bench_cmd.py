@@ -20,6 +20,7 @@ from kiosk.config import Config
 
 BENCHES = {
     "embed": "kiosk.bench.embed",
+    "finger": "kiosk.bench.finger",
 }
 
 
