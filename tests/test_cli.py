@@ -55,3 +55,21 @@ def test_a_bad_configuration_is_a_clear_error(tmp_path: Path) -> None:
     result = _kiosk("--config", str(bad), "models", "list")
     assert result.returncode == 2
     assert "unknown key" in result.stderr
+
+
+@pytest.mark.slow
+def test_finger_verify_prints_the_contract_fields(data_root: Path) -> None:
+    folder = data_root / "fingerprints" / "neurotech_uareu"
+    result = _kiosk("finger", "verify", str(folder / "012_2_1.png"), str(folder / "012_2_2.png"), "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert set(summary) == {"score", "same", "threshold", "quality_a", "quality_b", "minutiae_a", "minutiae_b", "ms"}
+    assert summary["same"] is True and summary["minutiae_a"] >= 20
+
+
+def test_finger_verify_of_a_non_image_says_why(tmp_path: Path) -> None:
+    bad = tmp_path / "finger.png"
+    bad.write_bytes(b"\x89PNG but not really")
+    result = _kiosk("finger", "verify", str(bad), str(bad), "--json")
+    assert result.returncode == 3
+    assert json.loads(result.stdout.strip().splitlines()[-1])["error"] == "ImageUnreadable"

@@ -10,9 +10,15 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+
+# The gate multiplies small matrices (fingerprint cylinders); BLAS thread pools on a shared
+# two-core machine cost far more than they save, so numpy's BLAS runs single-threaded unless
+# the operator says otherwise. Set before numpy is first imported.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from kiosk.config import ConfigError, load_config
 
@@ -20,6 +26,7 @@ COMMANDS = (
     "kiosk.cli.models_cmd",
     "kiosk.cli.bench_cmd",
     "kiosk.cli.synth_cmd",
+    "kiosk.cli.finger_cmd",
     "kiosk.cli.demo_cmd",
     "kiosk.cli.mrz_cmd",
     "kiosk.cli.barcode_cmd",

@@ -23,6 +23,7 @@ BENCHES = {
     "barcode": "kiosk.bench.barcode",
     "mrz": "kiosk.bench.mrz",
     "face": "kiosk.bench.face",
+    "finger": "kiosk.bench.finger",
 }
 
 

@@ -1,0 +1,40 @@
+"""The comparisons ``kiosk bench finger`` makes: FVC protocol and multi-finger fusion."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kiosk.bench.finger import fusion_pairs, fvc_pairs, parse_samples
+
+
+def test_fvc_protocol_on_ten_fingers_of_eight_impressions() -> None:
+    files = [Path(f"{100 + f}_{i}.png") for f in range(1, 11) for i in range(1, 9)]
+    samples = parse_samples(files, "fvc")
+    genuine, impostor = fvc_pairs(samples)
+    assert len(genuine) == 10 * 28
+    assert len(impostor) == 45
+    assert all(samples[a].impression == 1 and samples[b].impression == 1 for a, b in impostor)
+    assert all(samples[a].finger == samples[b].finger for a, b in genuine)
+
+
+def test_neurotech_names_are_person_finger_scan() -> None:
+    (sample,) = parse_samples([Path("012_10_3.png")], "neurotech")
+    assert (sample.person, sample.finger, sample.impression) == ("012", "012_10", 3)
+
+
+def test_files_that_do_not_follow_the_layout_are_ignored() -> None:
+    assert parse_samples([Path("README-source.txt"), Path("a_b.png")], "fvc") == []
+
+
+def test_two_finger_fusion_pairs_the_same_positions_of_two_persons() -> None:
+    files = [Path(f"{p:03d}_{f}_{s}.png") for p in (1, 2, 3) for f in (1, 2, 3) for s in (1, 2)]
+    samples = parse_samples(files, "neurotech")
+    genuine, impostor = fusion_pairs(samples, 2)
+    assert len(genuine) == 3 * 3 * 1  # persons x finger pairs x scan pairs
+    assert len(impostor) == 3 * 3 * 4  # person pairs x finger pairs x scans x scans
+    for comparison in genuine + impostor:
+        assert len(comparison) == 2
+        for a, b in comparison:
+            assert samples[a].finger.split("_")[1] == samples[b].finger.split("_")[1]
+    for comparison in impostor:
+        assert all(samples[a].person != samples[b].person for a, b in comparison)
