@@ -20,6 +20,8 @@ from typing import Any, TypeVar
 
 from biometrics.face.settings import FaceSettings
 from biometrics.finger.settings import FingerSettings
+from kiosk.engine.settings import EngineSettings
+from kiosk.policy.settings import PolicySettings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,6 +67,8 @@ class Config:
     documents: DocumentsConfig = field(default_factory=DocumentsConfig)
     face: FaceSettings = field(default_factory=FaceSettings)
     finger: FingerSettings = field(default_factory=FingerSettings)
+    engine: EngineSettings = field(default_factory=EngineSettings)
+    policy: PolicySettings = field(default_factory=PolicySettings)
     source: tuple[str, ...] = ()  # files this configuration was read from, for reports
 
 
