@@ -60,6 +60,18 @@ class DocumentsConfig:
 
 
 @dataclass(frozen=True)
+class StoresConfig:
+    database: Path = Path("var/gate.db")
+    key_file: Path = Path("var/store.key")
+    retention_days: float = 30.0
+    audit_hmac: bool = True
+
+    def __post_init__(self) -> None:
+        if self.retention_days < 0:
+            raise ValueError(f"retention_days must be >= 0, got {self.retention_days}")
+
+
+@dataclass(frozen=True)
 class Config:
     data: DataConfig = field(default_factory=DataConfig)
     models: ModelsConfig = field(default_factory=ModelsConfig)
@@ -67,6 +79,7 @@ class Config:
     documents: DocumentsConfig = field(default_factory=DocumentsConfig)
     face: FaceSettings = field(default_factory=FaceSettings)
     finger: FingerSettings = field(default_factory=FingerSettings)
+    stores: StoresConfig = field(default_factory=StoresConfig)
     engine: EngineSettings = field(default_factory=EngineSettings)
     policy: PolicySettings = field(default_factory=PolicySettings)
     source: tuple[str, ...] = ()  # files this configuration was read from, for reports
