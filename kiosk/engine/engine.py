@@ -144,7 +144,7 @@ class Engine:
         self._emit(ev.Prompt(self.clock.now(), key))
 
     def _door(self, command: str) -> None:
-        """Perform a door command; DoorFault when the controller fails."""
+        """Perform a door command (it returns when the door has moved); DoorFault when the controller fails."""
         action = {
             "open_entry": self.doors.open_entry, "close_entry": self.doors.close_entry,
             "open_exit": self.doors.open_exit, "close_exit": self.doors.close_exit,
@@ -156,8 +156,6 @@ class Engine:
         except Exception as exc:  # any relay error is a fault: the lane must fail safe
             raise DoorFault(f"{command} failed: {type(exc).__name__}: {exc}") from exc
         self._emit(ev.DoorCommanded(self.clock.now(), door, command.startswith("open")))
-        if command != "close_all":
-            self.clock.sleep(self.settings.door_open_s if command.startswith("open") else self.settings.door_close_s)
 
     def _alarm(self, on: bool) -> None:
         try:
@@ -386,16 +384,20 @@ class Engine:
         if decision.outcome == "ACCEPT":
             self._prompt(run, "proceed")
             self._door("open_exit")
-            left = devices.wait_exited(self.settings.exit_s)
+            left = devices.wait_exited("exit", self.settings.exit_s)
             self._door("close_exit")
         elif run.entered:
             self._prompt(run, "see_officer" if decision.outcome == "REFER" else "go_back")
             self._door("open_entry")
-            left = devices.wait_exited(self.settings.exit_s)
+            left = devices.wait_exited("entry", self.settings.exit_s)
             self._door("close_entry")
         else:
             self._prompt(run, "see_officer" if decision.outcome == "REFER" else "go_back")
             left = True
+        try:
+            self.doors.settle()
+        except Exception as exc:  # a door that does not close is a fault
+            raise DoorFault(f"doors did not close: {type(exc).__name__}: {exc}") from exc
         if not left:
             log.warning("transaction %s: traveller did not leave the lane within %s s", run.id, self.settings.exit_s)
         self._enter(run, State.IDLE)
