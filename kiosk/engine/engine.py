@@ -24,7 +24,7 @@ from biometrics.face.results import FaceTemplate, FaceVerification
 from biometrics.finger.results import FingerVerification
 from kiosk.engine import events as ev
 from kiosk.engine.clock import Job, RealClock, SimClock, submit
-from kiosk.engine.ports import Devices, DoorController, EnrolledPerson, Enrolment, Presentation, WatchList
+from kiosk.engine.ports import Clip, Devices, DoorController, EnrolledPerson, Enrolment, Presentation, WatchList
 from kiosk.engine.results import Transaction
 from kiosk.engine.settings import EngineSettings
 from kiosk.engine.stages.document import DocumentRead, DocumentStage
@@ -308,6 +308,11 @@ class Engine:
         if clip is None:
             run.findings.append(Finding("FACE_NOT_CAPTURED", "camera gave no frames", "face"))
             return None
+        n = len(clip.frames)
+        if n > self.settings.face_max_frames:
+            keep = sorted({round(i * (n - 1) / (self.settings.face_max_frames - 1)) for i in
+                           range(self.settings.face_max_frames)}) if self.settings.face_max_frames > 1 else [0]
+            clip = Clip(tuple(clip.frames[i] for i in keep), tuple(clip.timestamps_s[i] for i in keep), clip.source)
         return submit(self.pool, self.clock, self.stages.face.verify, clip, reference)
 
     def _fingers_needed(self, run: _Run) -> int:

@@ -23,6 +23,8 @@ class EngineSettings:
     finger_retries: int = 1
     # Length of the face clip the camera captures per attempt, seconds.
     face_clip_s: float = 1.2
+    # At most this many frames of a clip (evenly spread over it) are verified: detection costs per frame.
+    face_max_frames: int = 4
     # Worker threads for the stages that run in parallel (document read, portrait, face, fingers).
     workers: int = 3
     # Door motion times assumed by the lane clock when doors are not waited for (simulated time).
@@ -33,5 +35,6 @@ class EngineSettings:
         for name in ("document_s", "entry_s", "face_s", "fingers_s", "exit_s", "total_s", "face_clip_s"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be > 0")
-        if min(self.document_retries, self.face_retries, self.finger_retries) < 0 or self.workers < 1:
-            raise ValueError("retries must be >= 0 and workers >= 1")
+        retries = (self.document_retries, self.face_retries, self.finger_retries)
+        if min(retries) < 0 or min(self.workers, self.face_max_frames) < 1:
+            raise ValueError("retries must be >= 0, workers and face_max_frames >= 1")

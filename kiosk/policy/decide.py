@@ -116,6 +116,8 @@ def decide(ev: Evidence, settings: PolicySettings) -> Decision:
     elif ev.officer == "reject":
         findings.append(Finding("OFFICER_REJECTED", "", "decision"))
     outcomes = dict(settings.outcomes)
+    if not settings.liveness_required:  # still reported, but it does not decide
+        outcomes["LIVENESS_UNAVAILABLE"] = "INFO"
     reasons = tuple(reason(f.code, f.detail, f.stage, outcomes) for f in _unique(findings))
     if ev.officer == "approve":
         outcome = "ACCEPT"

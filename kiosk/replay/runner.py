@@ -31,6 +31,7 @@ from kiosk.engine.engine import Engine, Stages
 from kiosk.engine.events import EventBus
 from kiosk.engine.relay_doors import RelayDoors
 from kiosk.engine.results import Transaction
+from kiosk.engine.settings import EngineSettings
 from kiosk.engine.stages.document import DocumentStage
 from kiosk.engine.stages.face import FaceStage
 from kiosk.engine.stages.finger import FingerStage
@@ -92,7 +93,8 @@ class Replayer:
         self.finger = FingerStage(self.factory, config.finger)
         self.workdir = Path(tempfile.mkdtemp(prefix="kiosk-replay-"))
 
-    def _store(self, bundle: Bundle) -> GateStore:
+    def store(self, bundle: Bundle) -> GateStore:
+        """A fresh store holding only this bundle's enrolment and watch-list entries."""
         path = self.workdir / f"{bundle.name}-{time.monotonic_ns()}.db"
         store = GateStore.open(path, os.urandom(32), audit_hmac=True)
         enrol = bundle.enrolment
@@ -125,8 +127,9 @@ class Replayer:
         return None
 
     def engine(self, bundle: Bundle, clock: RealClock | SimClock, store: GateStore,
-               bus: EventBus | None = None) -> Engine:
-        settings = self.config.engine
+               bus: EventBus | None = None, settings: EngineSettings | None = None) -> Engine:
+        """The engine for one bundle (``settings`` overrides the configuration's [engine])."""
+        settings = settings or self.config.engine
         doors = RelayDoors(self.client, clock, open_s=settings.door_open_s, close_s=settings.door_close_s,
                            time_scale=self.time_scale)
         port = bundle.port or self.config.documents.port
@@ -143,7 +146,7 @@ class Replayer:
             return ReplayResult(path.name, "invalid", "-", None, str(exc))
         clock: RealClock | SimClock = RealClock() if self.realtime else SimClock()
         try:
-            store = self._store(bundle)
+            store = self.store(bundle)
         except Exception as exc:  # enrolment data the pipelines refuse: the bundle is unusable
             return ReplayResult(bundle.name, bundle.case, bundle.expected, None,
                                 f"bundle {path}: enrolment failed: {type(exc).__name__}: {exc}")

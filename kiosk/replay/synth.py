@@ -6,7 +6,7 @@ feed against that client's own real photo on the passport) [REFER], expired [REJ
 digit of the document number changed, check digit kept) [REJECT], watchlist [REFER], permit_valid
 [ACCEPT], permit_forged [REJECT], permit_expired [REJECT], permit_revoked [REJECT], border_pass
 (fingers: enrolled from impressions 1-2, presented from 3-8) [ACCEPT], border_pass_impostor (another
-finger) [REFER].
+finger) [REFER], permit_impostor (a valid permit, another face than the enrolled one) [REFER].
 
 Passport pages are ``kiosk.synth.documents.render_page`` with a London neutral portrait; the live
 clip is the same person's smiling photo with head motion, camera noise and blur. Permits are signed
@@ -41,7 +41,7 @@ HELP = "synthetic gate sessions (bundles with manifest.json and media) for kiosk
 CASES: dict[str, str] = {
     "genuine": "ACCEPT", "impostor": "REFER", "pad_attack": "REFER", "expired": "REJECT", "tampered": "REJECT",
     "watchlist": "REFER", "permit_valid": "ACCEPT", "permit_forged": "REJECT", "permit_expired": "REJECT",
-    "permit_revoked": "REJECT", "border_pass": "ACCEPT", "border_pass_impostor": "REFER",
+    "permit_revoked": "REJECT", "border_pass": "ACCEPT", "border_pass_impostor": "REFER", "permit_impostor": "REFER",
 }
 KEY_ID = "TEST-ISSUER-1"
 PORT = "PORT-TEST"
@@ -275,7 +275,11 @@ class SessionWriter:
             "face": "enrol/face.jpg",
         }
         manifest["notes"].update({"identity": identity.name, "permit_id": permit_id})
-        return {"kind": "barcode", "file": "permit.png"}, live_clip(_imread(identity / "smiling.jpg"), self.rng)
+        live = identity
+        if case == "permit_impostor":
+            live = self._pick([f for f in self.sources.faces if f != identity])
+            manifest["notes"]["live_identity"] = live.name
+        return {"kind": "barcode", "file": "permit.png"}, live_clip(_imread(live / "smiling.jpg"), self.rng)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
