@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
+from pymodbus.client import ModbusTcpClient
 
 from gate_io.events import DeviceEvent, EventKind
 from gate_io.relay import RelayClient, RelayError, RelayStatus, RelayUnavailable
-from gate_io.relay.registers import Coil
+from gate_io.relay.registers import Coil, Holding, SimFault, TravellerCommand
 from gate_io.relay.simulator import RelaySimulator
+from tests.conftest import PROJECT_ROOT
 
 
 class _Events:
@@ -124,8 +130,6 @@ def test_a_stuck_door_is_a_fault_and_the_lane_refuses_until_it_closes(
 
 
 def _now() -> float:
-    import time
-
     return time.monotonic()
 
 
@@ -143,3 +147,129 @@ def test_connecting_to_no_controller_raises_relay_unavailable() -> None:
         assert not relay.status().healthy
     finally:
         relay.close()
+
+
+def test_controller_stopped_mid_transaction_fails_safe_and_recovers_on_the_same_port(events: _Events) -> None:
+    # A controller without its own heartbeat watchdog: whatever closes the doors here is the driver.
+    sim = RelaySimulator(port=0, watchdog=False)
+    port = sim.start()
+    relay = RelayClient("127.0.0.1", port, timeout_s=0.5, watchdog_s=0.1, door_timeout_s=2.5)
+    relay.subscribe(events)
+    try:
+        relay.connect()
+        relay.open_entry()
+        sim.stop()  # the controller dies with the entry door opening
+        lost = events.wait(EventKind.DISCONNECTED)
+        assert "lost" in lost.detail
+        assert not relay.status().healthy
+        with pytest.raises(RelayUnavailable):
+            relay.open_entry()  # the lane takes no traveller while the controller is gone
+        assert sim.coils()[Coil.ENTRY_DOOR]  # nobody has told the (dead) controller anything yet
+        assert sim.start() == port
+        recovered = events.wait(EventKind.RECOVERED)
+        assert not any(sim.coils()[:2]), "the driver commands both doors closed on reconnection"
+        assert _all_closed(relay.status()) and relay.status().healthy
+        kinds = events.kinds()
+        assert kinds.index("disconnected") < kinds.index("connected", 1) < kinds.index("recovered")
+        assert recovered.t > lost.t
+    finally:
+        relay.close()
+        sim.stop()
+
+
+def test_dropped_connections_are_reconnected(client: RelayClient, sim: RelaySimulator, events: _Events) -> None:
+    sim.drop_connections()
+    events.wait(EventKind.DISCONNECTED)
+    events.wait(EventKind.RECOVERED)
+    assert client.status().healthy
+
+
+def test_a_hung_controller_is_a_fault(client: RelayClient, sim: RelaySimulator, events: _Events) -> None:
+    sim.set_unresponsive(True)
+    fault = events.wait(EventKind.FAULT)
+    assert "lost" in fault.detail
+    with pytest.raises(RelayUnavailable):
+        client.open_entry()
+    sim.set_unresponsive(False)
+    events.wait(EventKind.RECOVERED)
+
+
+def test_the_controller_closes_the_doors_itself_when_the_heartbeat_stops(sim: RelaySimulator) -> None:
+    raw = ModbusTcpClient("127.0.0.1", port=sim.port, timeout=1, retries=0)
+    assert raw.connect()
+    try:
+        assert not raw.write_register(int(Holding.WATCHDOG_MS), 300, device_id=1).isError()
+        assert not raw.write_register(int(Holding.HEARTBEAT), 1, device_id=1).isError()
+        assert not raw.write_coil(int(Coil.ENTRY_DOOR), True, device_id=1).isError()
+        assert sim.coils()[Coil.ENTRY_DOOR]
+        time.sleep(0.5)  # no heartbeat for longer than 300 ms
+        assert not raw.read_coils(0, count=3, device_id=1).bits[Coil.ENTRY_DOOR]
+        assert sim.lane.watchdog_trips == 1
+    finally:
+        raw.close()
+
+
+def test_bad_requests_are_refused_and_the_simulator_keeps_serving(sim: RelaySimulator, events: _Events) -> None:
+    raw = ModbusTcpClient("127.0.0.1", port=sim.port, timeout=1, retries=0)
+    assert raw.connect()
+    try:
+        assert raw.write_coil(7, True, device_id=1).isError()  # no coil 7
+        assert raw.write_coils(2, [True, True], device_id=1).isError()  # runs past the last coil
+        assert raw.read_discrete_inputs(9, count=1, device_id=1).isError()
+        assert raw.read_coils(40, count=1, device_id=1).isError()
+        assert raw.write_register(50, 1, device_id=1).isError()  # no such holding register
+        assert raw.write_register(int(Holding.SIM_TRAVELLER), 99, device_id=1).isError()  # no such command
+        assert raw.write_register(int(Holding.SIM_FAULTS), 0x80, device_id=1).isError()  # no such fault bit
+        # a legal command the lane does not allow now (the entry door is closed) is refused too
+        assert raw.write_register(int(Holding.SIM_TRAVELLER), int(TravellerCommand.STEP_IN), device_id=1).isError()
+        assert sim.coils() == [False, False, False]
+    finally:
+        raw.close()
+    for garbage in (b"\x00" * 3, b"GET / HTTP/1.0\r\n\r\n", bytes(range(256)) * 4, b"\x00\x01\x00\x00\xff\xff\x01\x05"):
+        with socket.create_connection(("127.0.0.1", sim.port), timeout=1) as s:
+            s.sendall(garbage)
+            s.settimeout(0.3)
+            with contextlib.suppress(TimeoutError, ConnectionResetError):
+                s.recv(512)  # an exception response, or the connection closed: either way, no crash
+    relay = RelayClient("127.0.0.1", sim.port, timeout_s=0.5, watchdog_s=0.1)
+    relay.subscribe(events)
+    try:
+        relay.connect()
+        assert relay.status().healthy  # still serving after all that
+    finally:
+        relay.close()
+
+
+def test_the_traveller_and_faults_can_be_driven_over_the_wire(client: RelayClient, sim: RelaySimulator) -> None:
+    raw = ModbusTcpClient("127.0.0.1", port=sim.port, timeout=1, retries=0)
+    assert raw.connect()
+    try:
+        client.open_entry()
+        client.wait_for(lambda s: sim.lane.door_position(Coil.ENTRY_DOOR, _now()) >= 1.0, timeout_s=4.0)
+        assert not raw.write_register(int(Holding.SIM_TRAVELLER), int(TravellerCommand.STEP_IN), device_id=1).isError()
+        assert client.status().entry_presence
+        assert not raw.write_register(int(Holding.SIM_FAULTS), int(SimFault.EXIT_STUCK), device_id=1).isError()
+        assert raw.read_holding_registers(int(Holding.SIM_TRAVELLER), count=2, device_id=1).registers == [
+            int(TravellerCommand.STEP_IN),
+            int(SimFault.EXIT_STUCK),
+        ]
+    finally:
+        raw.close()
+
+
+def test_kiosk_relay_sim_serves_the_driver() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "relay-sim", "--port", "0"],
+        stdout=subprocess.PIPE, text=True, cwd=str(PROJECT_ROOT),
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert line.startswith("relay-sim listening on 127.0.0.1:"), line
+        port = int(line.rsplit(":", 1)[1])
+        with RelayClient("127.0.0.1", port, timeout_s=0.5, watchdog_s=0.1) as relay:
+            relay.open_exit()
+            assert not relay.status().exit_closed
+    finally:
+        process.terminate()
+        assert process.wait(timeout=10) == 0
