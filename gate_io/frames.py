@@ -71,6 +71,9 @@ class CaptureSource:
         self._events.subscribe(callback)
 
     def open(self) -> bool:
+        if self._capture is not None:
+            self._capture.release()
+            self._capture = None
         self._closed, self._said_closed = False, False
         self._next_open = time.monotonic() + self.reopen_s
         if not self.live and not Path(str(self.target)).is_file():

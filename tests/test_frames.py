@@ -92,6 +92,14 @@ def test_specs_name_their_source() -> None:
     assert not CaptureSource("clip.mp4").live
 
 
+def test_a_camera_that_is_not_there_is_an_error_event() -> None:
+    events: list[DeviceEvent] = []
+    camera = open_frame_source(97)
+    camera.subscribe(events.append)
+    assert not camera.open()
+    assert [e.kind for e in events] == [EventKind.ERROR] and "cannot open 97" in events[0].detail
+
+
 def test_an_unreachable_stream_is_an_error_and_is_retried_later() -> None:
     events: list[DeviceEvent] = []
     source = CaptureSource("http://127.0.0.1:9/none.mjpg", reopen_s=0.0)

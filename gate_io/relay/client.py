@@ -241,8 +241,8 @@ class RelayClient:
         except RelayUnavailable:
             raise
         except Exception as exc:
-            self._connection_lost(f"relay controller lost: write {coil.name} failed: {exc}")
-            raise RelayUnavailable(f"relay controller lost: {exc}") from exc
+            self._connection_lost(f"relay controller lost: write {coil.name} failed: {_describe(exc)}")
+            raise RelayUnavailable(f"relay controller lost: {_describe(exc)}") from exc
         _check(response, f"write coil {coil.name}")
 
     # -- internals: connection and watchdog --------------------------------------------------
@@ -269,7 +269,7 @@ class RelayClient:
                 _check(client.write_coils(0, [False, False], device_id=UNIT_ID), "close doors")
             except Exception as exc:
                 client.close()
-                reason = str(exc) if isinstance(exc, RelayError) else f"cannot reach relay controller: {exc}"
+                reason = str(exc) if isinstance(exc, RelayError) else f"cannot reach relay controller: {_describe(exc)}"
                 with self._state:
                     self._fault = reason if self._fault in (None, "not connected", "closed") else self._fault
                     self._status = replace(self._status, healthy=False, fault=self._fault)
@@ -321,7 +321,7 @@ class RelayClient:
                 _check(response, "read inputs")
                 bits = list(response.bits[:INPUT_COUNT])
         except Exception as exc:
-            self._connection_lost(f"relay controller lost: {exc}")
+            self._connection_lost(f"relay controller lost: {_describe(exc)}")
             return
         self._supervise(bits)
 
@@ -382,3 +382,11 @@ def _check(response: Any, what: str) -> None:
         raise RelayError(f"{what}: controller answered {response}")
 
 
+
+
+def _describe(exc: Exception) -> str:
+    """A one-line reason without pymodbus's client repr (it repeats host, port and socket)."""
+    text = " ".join(str(exc).split())
+    if "]" in text and text.startswith("Modbus Error"):
+        text = text.split("]", 1)[1].strip()
+    return text[:160] or type(exc).__name__
