@@ -106,7 +106,11 @@ def test_presence_follows_the_traveller_through_the_lane(client: RelayClient, si
     assert not sim.step_in()  # the entry door is closed: nobody gets in
     client.open_entry()
     client.wait_for(lambda s: sim.step_in(), timeout_s=4.0)
-    assert client.status().entry_presence
+    alone = client.status()
+    assert alone.entry_presence and not alone.multiple_persons
+    sim.set_second_person(True)  # someone slipped in behind
+    assert client.status().multiple_persons
+    sim.set_second_person(False)
     client.close_entry()
     client.wait_for(_all_closed, timeout_s=4.0)
     assert not sim.pass_exit()  # exit door closed
