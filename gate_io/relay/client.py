@@ -46,7 +46,11 @@ _POLL_WAIT_S = 0.05
 
 @dataclass(frozen=True)
 class RelayStatus:
-    """The lane as last seen. When not connected, the door and presence fields are the last known."""
+    """The lane as last seen. When not connected, the door and presence fields are the last known.
+
+    A door is ``closed`` or ``open`` at its end positions, neither while it moves (or is stuck
+    half-way). ``healthy`` False means the lane must take no new traveller; ``fault`` says why.
+    """
 
     entry_closed: bool
     exit_closed: bool
@@ -55,10 +59,15 @@ class RelayStatus:
     multiple_persons: bool
     healthy: bool
     fault: str | None
+    entry_open: bool = False
+    exit_open: bool = False
 
 
 _UNKNOWN = RelayStatus(True, True, False, False, False, healthy=False, fault="not connected")
-_DOORS = {Coil.ENTRY_DOOR: ("entry", Input.ENTRY_CLOSED), Coil.EXIT_DOOR: ("exit", Input.EXIT_CLOSED)}
+_DOORS = {
+    Coil.ENTRY_DOOR: ("entry", Input.ENTRY_CLOSED, Input.ENTRY_OPEN),
+    Coil.EXIT_DOOR: ("exit", Input.EXIT_CLOSED, Input.EXIT_OPEN),
+}
 
 
 class RelayClient:
@@ -204,8 +213,11 @@ class RelayClient:
         if not status.healthy:
             raise RelayUnavailable(f"lane not healthy: {status.fault}")
         entry = coil == Coil.ENTRY_DOOR
-        other_closed, other = (status.exit_closed, "exit") if entry else (status.entry_closed, "entry")
-        if not other_closed:
+        other_coil, other = (Coil.EXIT_DOOR, "exit") if entry else (Coil.ENTRY_DOOR, "entry")
+        other_closed = status.exit_closed if entry else status.entry_closed
+        with self._state:
+            other_commanded_open = self._commanded.get(other_coil, (False, 0.0))[0]
+        if not other_closed or other_commanded_open:
             raise RelayError(f"interlock: the {other} door is not closed")
         self._write_doors({coil: True})
 
@@ -229,8 +241,8 @@ class RelayClient:
         except RelayUnavailable:
             raise
         except Exception as exc:
-            self._connection_lost(f"relay controller lost: write {coil.name} failed: {exc}")
-            raise RelayUnavailable(f"relay controller lost: {exc}") from exc
+            self._connection_lost(f"relay controller lost: write {coil.name} failed: {_describe(exc)}")
+            raise RelayUnavailable(f"relay controller lost: {_describe(exc)}") from exc
         _check(response, f"write coil {coil.name}")
 
     # -- internals: connection and watchdog --------------------------------------------------
@@ -257,7 +269,7 @@ class RelayClient:
                 _check(client.write_coils(0, [False, False], device_id=UNIT_ID), "close doors")
             except Exception as exc:
                 client.close()
-                reason = str(exc) if isinstance(exc, RelayError) else f"cannot reach relay controller: {exc}"
+                reason = str(exc) if isinstance(exc, RelayError) else f"cannot reach relay controller: {_describe(exc)}"
                 with self._state:
                     self._fault = reason if self._fault in (None, "not connected", "closed") else self._fault
                     self._status = replace(self._status, healthy=False, fault=self._fault)
@@ -309,7 +321,7 @@ class RelayClient:
                 _check(response, "read inputs")
                 bits = list(response.bits[:INPUT_COUNT])
         except Exception as exc:
-            self._connection_lost(f"relay controller lost: {exc}")
+            self._connection_lost(f"relay controller lost: {_describe(exc)}")
             return
         self._supervise(bits)
 
@@ -318,13 +330,12 @@ class RelayClient:
         fault: str | None = None
         recovered = False
         with self._state:
-            for coil, (name, closed_input) in _DOORS.items():
+            for coil, (name, closed_input, open_input) in _DOORS.items():
                 want_open, since = self._commanded.get(coil, (False, now))
-                closed = bits[closed_input]
                 late = now - since > self.door_timeout_s
-                if late and not want_open and not closed:
+                if late and not want_open and not bits[closed_input]:
                     fault = f"{name} door not closed {self.door_timeout_s:.1f} s after the command (stuck?)"
-                elif late and want_open and closed:
+                elif late and want_open and not bits[open_input]:
                     fault = f"{name} door not open {self.door_timeout_s:.1f} s after the command (stuck?)"
             all_closed = bits[Input.ENTRY_CLOSED] and bits[Input.EXIT_CLOSED]
             commanded_closed = not any(v[0] for v in self._commanded.values())
@@ -343,6 +354,8 @@ class RelayClient:
                 multiple_persons=bits[Input.MULTIPLE_PERSONS],
                 healthy=self._fault is None,
                 fault=self._fault,
+                entry_open=bits[Input.ENTRY_OPEN],
+                exit_open=bits[Input.EXIT_OPEN],
             )
         if new_fault and fault is not None:
             self._events.emit(EventKind.FAULT, fault)
@@ -369,3 +382,11 @@ def _check(response: Any, what: str) -> None:
         raise RelayError(f"{what}: controller answered {response}")
 
 
+
+
+def _describe(exc: Exception) -> str:
+    """A one-line reason without pymodbus's client repr (it repeats host, port and socket)."""
+    text = " ".join(str(exc).split())
+    if "]" in text and text.startswith("Modbus Error"):
+        text = text.split("]", 1)[1].strip()
+    return text[:160] or type(exc).__name__

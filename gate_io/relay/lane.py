@@ -102,6 +102,8 @@ class LaneModel:
             bits[Input.ENTRY_PRESENCE] = t in (Traveller.IN_LANE, Traveller.LEAVING_BACK) or self._second_person
             bits[Input.EXIT_PRESENCE] = t == Traveller.EXITING
             bits[Input.MULTIPLE_PERSONS] = self._second_person
+            bits[Input.ENTRY_OPEN] = self._doors[Coil.ENTRY_DOOR].position(now) >= 1.0
+            bits[Input.EXIT_OPEN] = self._doors[Coil.EXIT_DOOR].position(now) >= 1.0
             return bits
 
     def door_position(self, coil: Coil, now: float) -> float:

@@ -17,6 +17,8 @@ Discrete inputs (read only, function code 2):
     2  ENTRY_PRESENCE    someone is in the lane's entry zone (stepped in through the entry door)
     3  EXIT_PRESENCE     someone is in the lane's exit zone (passing the exit door)
     4  MULTIPLE_PERSONS  the one-person check sees more than one person in the lane
+    5  ENTRY_OPEN        entry door at its open end position (a traveller can pass)
+    6  EXIT_OPEN         exit door at its open end position
 
 Holding registers (read/write, function codes 3, 6, 16):
 
@@ -63,6 +65,8 @@ class Input(IntEnum):
     ENTRY_PRESENCE = 2
     EXIT_PRESENCE = 3
     MULTIPLE_PERSONS = 4
+    ENTRY_OPEN = 5
+    EXIT_OPEN = 6
 
 
 INPUT_COUNT = len(Input)

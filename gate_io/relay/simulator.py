@@ -211,14 +211,17 @@ class RelaySimulator:
         self.requests += 1
         now = time.monotonic()
         try:
+            # For bit tables pymodbus passes ``count`` in 16-bit words, so a read inside the first
+            # word (addresses 0..15) is checked by its first address only and returns False past the
+            # map; writes carry their bits and are checked exactly.
             if function_code in _COILS:
-                if address + count > COIL_COUNT:
+                if address + len(values or [None]) > COIL_COUNT:
                     return ExcCodes.ILLEGAL_ADDRESS
                 for offset, value in enumerate(values or []):
                     self.lane.set_coil(Coil(address + offset), bool(value), now)
                 registers[0] = _bits_to_register(self.lane.coils(now))
             elif function_code in _INPUTS:
-                if address + count > INPUT_COUNT:
+                if address >= INPUT_COUNT:
                     return ExcCodes.ILLEGAL_ADDRESS
                 registers[0] = _bits_to_register(self.lane.inputs(now))
             elif function_code in _HOLDING:

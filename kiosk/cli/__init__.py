@@ -33,6 +33,7 @@ COMMANDS = (
     "kiosk.cli.permit_cmd",
     "kiosk.cli.face_cmd",
     "kiosk.cli.replay_cmd",
+    "kiosk.cli.relay_sim_cmd",
 )
 
 
