@@ -101,7 +101,8 @@ def test_an_inserted_entry_is_named(tmp_path: Path) -> None:
         conn.execute("UPDATE audit_log SET seq = seq - 99 WHERE seq > 100")
         prev = conn.execute("SELECT hash FROM audit_log WHERE seq = 5").fetchone()[0]
         conn.execute(
-            "INSERT INTO audit_log VALUES (6, '2026-12-02T00:00:00+00:00', 'intruder', 'door.open', 'lane-1', '{}', ?, ?)",
+            "INSERT INTO audit_log VALUES (6, '2026-12-02T00:00:00+00:00', 'intruder', 'door.open', 'lane-1', '{}',"
+            " ?, ?)",
             (prev, "f" * 64),
         )
         report = store.audit.verify()
