@@ -9,7 +9,7 @@ import pytest
 
 from kiosk.stores.crypto import generate_key
 from kiosk.stores.database import Database
-from kiosk.stores.errors import SchemaTooNew, StoreError
+from kiosk.stores.errors import SchemaTooNew, StoreConstraintFailed, StoreDatabaseError, StoreError
 from kiosk.stores.gate import GateStore
 from kiosk.stores.schema import MIGRATIONS
 
@@ -55,7 +55,7 @@ def test_a_failing_migration_leaves_the_previous_version_intact(tmp_path: Path) 
         conn.execute("CREATE TABLE half_done (id INTEGER)")
         conn.execute("THIS IS NOT SQL")
 
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(StoreDatabaseError, match="syntax error"):
         Database.open(tmp_path / "gate.db", (*MIGRATIONS, m002_broken))
     db = Database.open(tmp_path / "gate.db", MIGRATIONS)
     assert db.version() == 1
@@ -80,7 +80,9 @@ def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
-    with GateStore.open(tmp_path / "gate.db", generate_key()) as store, pytest.raises(sqlite3.IntegrityError):
+    with GateStore.open(tmp_path / "gate.db", generate_key()) as store, pytest.raises(
+        StoreConstraintFailed, match="FOREIGN KEY"
+    ):
         store.samples.add(12345, "face_frame", b"jpeg bytes", "jpeg")
 
 
