@@ -158,3 +158,11 @@ def test_store_purge_info_and_recover(tmp_path: Path, key_file: Path, kiosk: Kio
     assert json.loads(recover.stdout) == {"aborted": [tx]}
     verify = kiosk("audit", "verify", "--db", str(db), "--json", key_file=key_file)
     assert json.loads(verify.stdout)["entries"] == 2
+
+
+def test_bench_store_prints_its_summary_as_the_last_json_line(tmp_path: Path, kiosk: Kiosk) -> None:
+    result = kiosk("bench", "store", "--n", "5", "--watchlist", "20", "--dir", str(tmp_path), "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["n"] == 5 and summary["audit_entries"] == 20 and summary["audit_intact"] is True
+    assert summary["traveller_writes_ms_p50"] > 0
