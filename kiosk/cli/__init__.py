@@ -34,6 +34,10 @@ COMMANDS = (
     "kiosk.cli.face_cmd",
     "kiosk.cli.replay_cmd",
     "kiosk.cli.relay_sim_cmd",
+    "kiosk.cli.store_cmd",
+    "kiosk.cli.enrol_cmd",
+    "kiosk.cli.watchlist_cmd",
+    "kiosk.cli.audit_cmd",
 )
 
 

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 
 from kiosk.config import Config
 from kiosk.stores.crypto import KEY_ENV, load_key
@@ -52,8 +53,10 @@ def store_key(config: Config, environ: Mapping[str, str] | None = None) -> bytes
     return load_key(config.stores.key_file, env.get(KEY_ENV))
 
 
-def open_store(config: Config, environ: Mapping[str, str] | None = None, need_key: bool = True) -> GateStore:
-    """Open the configured store; without ``need_key`` a missing key is tolerated (audit verify, purge)."""
+def open_store(
+    config: Config, environ: Mapping[str, str] | None = None, need_key: bool = True, database: Path | None = None
+) -> GateStore:
+    """Open the configured store (or ``database``); without ``need_key`` a missing key is tolerated."""
     from kiosk.stores.errors import StoreKeyMissing
 
     try:
@@ -62,4 +65,4 @@ def open_store(config: Config, environ: Mapping[str, str] | None = None, need_ke
         if need_key:
             raise
         key = None
-    return GateStore.open(config.stores.database, key, audit_hmac=config.stores.audit_hmac)
+    return GateStore.open(database or config.stores.database, key, audit_hmac=config.stores.audit_hmac)

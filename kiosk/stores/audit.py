@@ -80,7 +80,8 @@ class AuditLog:
         if self.algorithm == SHA256:
             return hashlib.sha256(data).hexdigest()
         if self._cipher is None:
-            raise StoreKeyMissing("this audit log is HMAC-keyed: the store key is needed to append or verify")
+            raise StoreKeyMissing("this audit log is HMAC-keyed: the store key is needed to append or verify it "
+                "(set $KIOSK_STORE_KEY or [stores] key_file)")
         return self._cipher.mac(data)
 
     def _head_mac(self, seq: int, digest: str) -> str:

@@ -23,11 +23,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from kiosk.stores.errors import SchemaTooNew, StoreError
+from kiosk.stores.errors import SchemaTooNew, StoreConstraintFailed, StoreDatabaseError, StoreError
 
 log = logging.getLogger(__name__)
 
 Migration = Callable[[sqlite3.Connection], None]
+
+
+def _domain_error(exc: sqlite3.Error, path: Path) -> StoreError:
+    if isinstance(exc, sqlite3.IntegrityError):
+        return StoreConstraintFailed(f"{path}: {exc}")
+    return StoreDatabaseError(f"{path}: {type(exc).__name__}: {exc}")
 
 
 def utc_now() -> str:
@@ -48,19 +54,29 @@ class Database:
     def open(cls, path: Path, migrations: Sequence[Migration], busy_timeout_ms: int = 5000) -> Database:
         """Open (creating if needed) and migrate the database at ``path``."""
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreDatabaseError(f"{path}: cannot create its folder ({exc})") from exc
         try:
             conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=busy_timeout_ms / 1000)
+        except sqlite3.Error as exc:
+            raise StoreDatabaseError(f"{path}: cannot open ({exc})") from exc
+        try:
             conn.row_factory = sqlite3.Row
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if str(mode).lower() != "wal":
-                raise StoreError(f"{path}: cannot switch to WAL journal mode (got {mode!r})")
+                raise StoreDatabaseError(f"{path}: cannot switch to WAL journal mode (got {mode!r})")
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA secure_delete = ON")
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{path}: not a usable SQLite database ({exc})") from exc
+        except sqlite3.Error as exc:
+            conn.close()
+            raise StoreDatabaseError(f"{path}: not a usable SQLite database ({exc})") from exc
+        except StoreError:
+            conn.close()
+            raise
         db = cls(conn, path)
         try:
             db.migrate(migrations)
@@ -77,43 +93,59 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction; nested calls join the outermost one (all or nothing)."""
+        """A write transaction; nested calls join the outermost one (all or nothing).
+
+        SQLite errors leave as ``StoreConstraintFailed`` / ``StoreDatabaseError`` (StoreError).
+        """
         with self._lock:
             outermost = self._depth == 0
-            if outermost:
-                self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                if outermost:
+                    self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise _domain_error(exc, self.path) from exc
             self._depth += 1
             try:
                 yield self.conn
-            except BaseException:
+            except BaseException as exc:
                 self._depth -= 1
-                if outermost:
+                if outermost and self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise _domain_error(exc, self.path) from exc
                 raise
             self._depth -= 1
             if outermost:
-                self.conn.execute("COMMIT")
+                try:
+                    self.conn.execute("COMMIT")
+                except sqlite3.Error as exc:
+                    if self.conn.in_transaction:
+                        self.conn.execute("ROLLBACK")
+                    raise _domain_error(exc, self.path) from exc
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
         """The connection for reading, held against concurrent use by other threads."""
         with self._lock:
-            yield self.conn
+            try:
+                yield self.conn
+            except sqlite3.Error as exc:
+                raise _domain_error(exc, self.path) from exc
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return list(self.conn.execute(sql, params).fetchall())
+        with self.read() as conn:
+            return list(conn.execute(sql, params).fetchall())
 
     # -- schema ---------------------------------------------------------------------------
 
     def version(self) -> int:
-        with self._lock:
-            exists = self.conn.execute(
+        with self.read() as conn:
+            exists = conn.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
             ).fetchone()
             if not exists:
                 return 0
-            row = self.conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
+            row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
             return int(row[0] or 0)
 
     def migrate(self, migrations: Sequence[Migration]) -> int:
@@ -126,8 +158,8 @@ class Database:
                     " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
                 )
             current = self.version()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: not a usable SQLite database ({exc})") from exc
+        except StoreDatabaseError as exc:
+            raise StoreDatabaseError(f"{self.path}: not a usable SQLite database ({exc.__cause__})") from exc
         if current > known:
             raise SchemaTooNew(
                 f"{self.path}: schema version {current} is newer than this code's {known}; "

@@ -8,7 +8,6 @@ The gate looks a traveller up by the document number it has just read.
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from biometrics.finger.errors import TemplateInvalid
 from biometrics.finger.results import FingerPosition, FingerTemplate
 from kiosk.stores.crypto import StoreCipher
 from kiosk.stores.database import Database, utc_now
-from kiosk.stores.errors import DecryptionFailed, EnrolmentInvalid, StoreKeyMissing
+from kiosk.stores.errors import DecryptionFailed, EnrolmentInvalid, StoreConstraintFailed, StoreKeyMissing
 from kiosk.stores.names import document_key, fold_text, name_key
 
 FINGER_POSITIONS = tuple(p for p in FingerPosition if p != FingerPosition.UNKNOWN)
@@ -121,7 +120,7 @@ class Enrolment:
                     " VALUES (?, ?, ?, ?, ?, ?)",
                     (person_id, doc.kind.strip().upper(), doc.number.strip(), key, state, expiry),
                 )
-        except sqlite3.IntegrityError as exc:
+        except StoreConstraintFailed as exc:
             raise EnrolmentInvalid(
                 f"document {state} {doc.number} is already enrolled, or the person does not exist"
             ) from exc
@@ -136,7 +135,7 @@ class Enrolment:
                     " created_at = excluded.created_at",
                     (person_id, kind, fmt, blob, utc_now()),
                 )
-        except sqlite3.IntegrityError as exc:
+        except StoreConstraintFailed as exc:
             raise EnrolmentInvalid(f"person {person_id} does not exist") from exc
 
     def set_face(self, person_id: str, face: FaceTemplate) -> None:

@@ -33,3 +33,11 @@ class WatchlistInvalid(StoreError):
 
 class TransactionStateError(StoreError):
     """A transaction is finalised twice, or a transaction id does not exist."""
+
+
+class StoreConstraintFailed(StoreError):
+    """The database refused a write that breaks a rule (unique document, missing person ...)."""
+
+
+class StoreDatabaseError(StoreError):
+    """SQLite failed (locked past the busy timeout, disk full, I/O error, bad SQL in a migration)."""
