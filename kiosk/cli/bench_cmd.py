@@ -25,6 +25,7 @@ BENCHES = {
     "face": "kiosk.bench.face",
     "finger": "kiosk.bench.finger",
     "store": "kiosk.bench.store",
+    "gate": "kiosk.bench.gate",
 }
 
 

@@ -22,7 +22,7 @@ class EngineSettings:
     face_retries: int = 1
     finger_retries: int = 1
     # Length of the face clip the camera captures per attempt, seconds.
-    face_clip_s: float = 1.2
+    face_clip_s: float = 1.0
     # At most this many frames of a clip (evenly spread over it) are verified: detection costs per frame.
     face_max_frames: int = 4
     # Worker threads for the stages that run in parallel (document read, portrait, face, fingers).
