@@ -65,6 +65,10 @@ class RelayDoors:
         if isinstance(self.clock, SimClock):
             self.clock.advance_to(since + self.close_s)
 
+    def ready(self) -> bool:
+        status = self.client.status()
+        return status.healthy and status.entry_closed and status.exit_closed
+
     def settle(self) -> None:
         """Wait until both doors commanded closed are closed (the lane is ready for the next traveller)."""
         self._settle(True)
