@@ -88,7 +88,8 @@ def test_video_clip_is_read_with_its_frame_times(bundle: Path, tmp_path: Path) -
     import cv2
 
     target = _copy(bundle, tmp_path)
-    writer = cv2.VideoWriter(str(target / "face.avi"), cv2.VideoWriter_fourcc(*"MJPG"), 10.0, (320, 240))
+    fourcc = cv2.VideoWriter.fourcc(*"MJPG")
+    writer = cv2.VideoWriter(str(target / "face.avi"), fourcc, 10.0, (320, 240))
     for k in range(5):
         writer.write(np.full((240, 320, 3), 40 * k, np.uint8))
     writer.release()
