@@ -8,6 +8,7 @@ import json
 import shutil
 import threading
 import time
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from gate_io.relay.registers import Coil
 from kiosk.config import Config
 from kiosk.engine import events as ev
 from kiosk.engine.clock import SimClock
+from kiosk.engine.store_ports import StoreRecorder
 from kiosk.replay.bundle import load_bundle
 from kiosk.replay.devices import ReplayDevices
 from kiosk.replay.runner import Replayer, relay
@@ -41,7 +43,7 @@ def lax_config(config: Config) -> Config:
 
 
 @pytest.fixture(scope="module")
-def replayer(lax_config: Config) -> Replayer:
+def replayer(lax_config: Config) -> Iterator[Replayer]:
     with relay(None, False, lax_config.engine.door_open_s, lax_config.engine.door_close_s) as (client, sim, scale):
         yield Replayer(lax_config, client, time_scale=scale, simulator=sim)
 
@@ -180,9 +182,15 @@ def test_relay_killed_mid_transaction_aborts_with_doors_closed(replayer: Replaye
 
     bus.subscribe(on_state, ev.StateChanged)
     bus.subscribe(faults.append, ev.DeviceFault)
+    recorder = StoreRecorder(store, "lane-1")
+    recorder.attach(bus)
     try:
         tx = engine.run_one(ReplayDevices(bundle, clock, sim, time_scale=replayer.time_scale), bundle.today)
         refused = replayer.engine(bundle, clock, store).run_one(ReplayDevices(bundle, clock, sim), bundle.today)
+        assert recorder.last is not None
+        record = store.transactions.get(recorder.last)
+        assert record.decision == "ABORTED" and any(r["code"] == "DEVICE_FAULT" for r in record.reasons)
+        assert store.audit.verify().intact
     finally:
         engine.close()
         store.close()
