@@ -50,9 +50,10 @@ def kiosk(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -
 
 def test_the_installed_entry_point_runs_a_store_command(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "KIOSK_STORE_KEY"}
-    result = subprocess.run([sys.executable, "-m", "kiosk", "audit", "verify", "--db", str(tmp_path / "new.db")],
+    result = subprocess.run([sys.executable, "-m", "kiosk", "audit", "verify", "--db", str(tmp_path / "none.db")],
                             capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, timeout=120, check=False)
-    assert result.returncode == 2 and "needs the store key" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 2 and "no database there" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "none.db").exists()
 
 
 @pytest.fixture

@@ -129,7 +129,7 @@ class AuditLog:
             return AuditReport(False, n, self.algorithm, seq, problem, triggers)
 
         expected, prev, n = 1, GENESIS, 0
-        with self.db.read() as conn:
+        with self.db.snapshot() as conn:
             cursor = conn.execute(
                 "SELECT seq, time, actor, action, subject, detail, prev_hash, hash FROM audit_log ORDER BY seq"
             )

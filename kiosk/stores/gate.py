@@ -46,15 +46,16 @@ class GateStore:
         self.audit = AuditLog(db, audit_algorithm, cipher)
 
     @classmethod
-    def open(cls, path: Path, key: bytes | None, audit_hmac: bool = True) -> GateStore:
+    def open(cls, path: Path, key: bytes | None, audit_hmac: bool = True, create: bool = True) -> GateStore:
         """Open or create the store at ``path`` with the store key.
 
         ``key`` may be None only for work that needs no secret (transactions, watch list, an
         unkeyed audit log); templates and samples then raise StoreKeyMissing. A key other than
         the one the database was created with raises StoreKeyInvalid at once. ``audit_hmac``
         applies when the database is created; afterwards the database's own choice holds.
+        Without ``create`` a missing file is an error instead of a new empty store.
         """
-        db = Database.open(Path(path), MIGRATIONS)
+        db = Database.open(Path(path), MIGRATIONS, create=create)
         try:
             cipher = StoreCipher(key) if key is not None else None
             if cipher is not None:
