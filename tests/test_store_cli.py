@@ -97,7 +97,7 @@ def test_enrol_with_the_real_face_and_finger_pipelines(
 def test_enrol_refuses_bad_input_with_a_reason(tmp_path: Path, key_file: Path, kiosk: Kiosk) -> None:
     common = ("enrol", "--db", str(tmp_path / "gate.db"), "--document-number", "C1", "--surname", "A",
               "--given-names", "B", "--birth-date", "1980-01-02", "--nationality", "VNM")
-    bad_finger = kiosk(*common, "--finger", "eleventh=x.png", key_file=key_file)
+    bad_finger = kiosk(*common, "--finger", "2=a.png", "eleventh=x.png", key_file=key_file)
     assert bad_finger.returncode == 2 and "unknown finger position 'eleventh'" in bad_finger.stderr
     not_image = tmp_path / "face.jpg"
     not_image.write_bytes(b"not an image")

@@ -73,7 +73,18 @@ class GateStore:
         except BaseException:
             db.close()
             raise
-        return cls(db, cipher, algorithm)
+        # The configuration, outside the file, anchors the algorithm: someone who rewrites the
+        # chain with plain SHA-256 and flips the meta row is caught by verify().
+        problem: str | None = None
+        if algorithm not in (SHA256, HMAC_SHA256):
+            problem = f"unknown audit hash algorithm {algorithm!r} in the database (edited outside the gate)"
+            algorithm = HMAC_SHA256
+        elif audit_hmac and algorithm == SHA256:
+            problem = ("the audit log is chained with plain SHA-256 but [stores] audit_hmac is on "
+                       "(created without HMAC, or downgraded to forge the chain)")
+        store = cls(db, cipher, algorithm)
+        store.audit.algorithm_problem = problem
+        return store
 
     @contextmanager
     def atomic(self) -> Iterator[GateStore]:
