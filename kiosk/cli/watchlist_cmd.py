@@ -1,4 +1,4 @@
-"""``kiosk watchlist add|import|match|list``: the watch list (banned from exit or entry, wanted).
+"""``kiosk watchlist add|import|match``: the watch list (banned from exit or entry, wanted).
 
 CSV for ``import`` (UTF-8, header row required, columns in any order)::
 
