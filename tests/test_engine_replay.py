@@ -164,52 +164,6 @@ def test_camera_gone_is_retried_then_referred(replayer: Replayer, bundles: dict[
     assert tx.prompts.count("look_at_camera") == 2
 
 
-def test_relay_killed_mid_transaction_aborts_with_doors_closed(replayer: Replayer, bundles: dict[str, Path]) -> None:
-    bundle = load_bundle(bundles["permit_valid"])
-    clock = SimClock()
-    bus = ev.EventBus()
-    store = replayer.store(bundle)
-    engine = replayer.engine(bundle, clock, store, bus)
-    sim = replayer.simulator
-    assert sim is not None
-    faults: list[ev.DeviceFault] = []
-    stopped = threading.Event()
-
-    def on_state(event: ev.StateChanged) -> None:
-        if event.state == "face" and not stopped.is_set():
-            stopped.set()
-            sim.stop()
-
-    bus.subscribe(on_state, ev.StateChanged)
-    bus.subscribe(faults.append, ev.DeviceFault)
-    recorder = StoreRecorder(store, "lane-1")
-    recorder.attach(bus)
-    try:
-        tx = engine.run_one(ReplayDevices(bundle, clock, sim, time_scale=replayer.time_scale), bundle.today)
-        refused = replayer.engine(bundle, clock, store).run_one(ReplayDevices(bundle, clock, sim), bundle.today)
-        assert recorder.last is not None
-        record = store.transactions.get(recorder.last)
-        assert record.decision == "ABORTED" and any(r["code"] == "DEVICE_FAULT" for r in record.reasons)
-        assert store.audit.verify().intact
-    finally:
-        engine.close()
-        store.close()
-        sim.start()
-    assert refused is None  # the lane takes no traveller while the controller is gone
-    assert tx is not None and tx.aborted is not None
-    assert tx.decision.outcome == "REFER" and "DEVICE_FAULT" in tx.decision.codes
-    assert len(faults) == 1
-    status = replayer.client.wait_for(lambda s: s.healthy and s.entry_closed and s.exit_closed, 15.0,
-                                      require_healthy=False)
-    assert status.healthy  # the lane recovered with both doors closed
-    assert not any(sim.coils()[:2])
-    # the aborted traveller is still in the lane: an officer lets them out before the next one
-    replayer.client.open_entry()
-    time.sleep(0.3)
-    assert sim.step_back()
-    replayer.client.close_entry()
-
-
 def _with_fingers(bundle: Path, tmp_path: Path, data_root: Path, probe: str) -> Path:
     """The permit bundle with a finger enrolled (FVC2004 DB1 finger 101, impressions 1-2) and one presented."""
     fvc = data_root / "fingerprints/fvc2004/DB1_B"
@@ -263,3 +217,73 @@ def test_document_portrait_matches_the_live_clip(replayer: Replayer, bundles: di
     assert reference is not None and problems == ()
     result, _ = replayer.face.verify(Clip(face.frames[:4], face.timestamps_s[:4]), reference)
     assert result is not None and result.score >= result.threshold
+
+
+def test_second_person_in_the_lane_is_referred(replayer: Replayer, bundles: dict[str, Path]) -> None:
+    bundle = load_bundle(bundles["permit_valid"])
+    clock = SimClock()
+    bus = ev.EventBus()
+    store = replayer.store(bundle)
+    engine = replayer.engine(bundle, clock, store, bus)
+    sim = replayer.simulator
+    assert sim is not None
+
+    def tailgate(event: ev.DoorCommanded) -> None:
+        if event.door == "entry" and event.open:
+            sim.set_second_person(True)
+
+    bus.subscribe(tailgate, ev.DoorCommanded)
+    try:
+        tx = engine.run_one(ReplayDevices(bundle, clock, sim, time_scale=replayer.time_scale), bundle.today)
+    finally:
+        sim.set_second_person(False)
+        engine.close()
+        store.close()
+    assert tx is not None and tx.decision.outcome == "REFER"
+    assert "LANE_NOT_CLEAR" in tx.decision.codes
+
+
+def test_relay_killed_mid_transaction_aborts_with_doors_closed(replayer: Replayer, bundles: dict[str, Path]) -> None:
+    bundle = load_bundle(bundles["permit_valid"])
+    clock = SimClock()
+    bus = ev.EventBus()
+    store = replayer.store(bundle)
+    engine = replayer.engine(bundle, clock, store, bus)
+    sim = replayer.simulator
+    assert sim is not None
+    faults: list[ev.DeviceFault] = []
+    stopped = threading.Event()
+
+    def on_state(event: ev.StateChanged) -> None:
+        if event.state == "face" and not stopped.is_set():
+            stopped.set()
+            sim.stop()
+
+    bus.subscribe(on_state, ev.StateChanged)
+    bus.subscribe(faults.append, ev.DeviceFault)
+    recorder = StoreRecorder(store, "lane-1")
+    recorder.attach(bus)
+    try:
+        tx = engine.run_one(ReplayDevices(bundle, clock, sim, time_scale=replayer.time_scale), bundle.today)
+        refused = replayer.engine(bundle, clock, store).run_one(ReplayDevices(bundle, clock, sim), bundle.today)
+        assert recorder.last is not None
+        record = store.transactions.get(recorder.last)
+        assert record.decision == "ABORTED" and any(r["code"] == "DEVICE_FAULT" for r in record.reasons)
+        assert store.audit.verify().intact
+    finally:
+        engine.close()
+        store.close()
+        sim.start()
+    assert refused is None  # the lane takes no traveller while the controller is gone
+    assert tx is not None and tx.aborted is not None
+    assert tx.decision.outcome == "REFER" and "DEVICE_FAULT" in tx.decision.codes
+    assert len(faults) == 1
+    status = replayer.client.wait_for(lambda s: s.healthy and s.entry_closed and s.exit_closed, 15.0,
+                                      require_healthy=False)
+    assert status.healthy  # the lane recovered with both doors closed
+    assert not any(sim.coils()[:2])
+    # the aborted traveller is still in the lane: an officer lets them out before the next one
+    replayer.client.open_entry()
+    time.sleep(0.3)
+    assert sim.step_back()
+    replayer.client.close_entry()

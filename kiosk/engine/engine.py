@@ -268,6 +268,13 @@ class Engine:
         if not run.entered:
             detail = f"not in the lane within {self.settings.entry_s} s"
             run.findings.append(Finding("TRAVELLER_ABSENT", detail, "entry"))
+            return
+        try:
+            problem = self.doors.lane_problem()
+        except Exception as exc:  # the sensors come through the relay: its failure is a fault
+            raise DoorFault(f"lane sensors unreadable: {type(exc).__name__}: {exc}") from exc
+        if problem is not None:
+            run.findings.append(Finding("LANE_NOT_CLEAR", problem, "entry"))
 
     def _biometrics(self, run: _Run, devices: Devices, portrait: Job[tuple[FaceTemplate | None,
                                                                            tuple[Finding, ...]]] | None) -> None:

@@ -40,6 +40,7 @@ CODES: dict[str, tuple[str, str]] = {
     "CAPABILITY_MISSING": ("REFER", "a stage the policy needs is not available on this gate"),
     "STAGE_TIMEOUT": ("REFER", "a stage took longer than its time budget"),
     "TRAVELLER_ABSENT": ("REFER", "the traveller did not step into the lane"),
+    "LANE_NOT_CLEAR": ("REFER", "the lane sensors see more than one person in the lane"),
     "DEVICE_FAULT": ("REFER", "a device failed; the transaction was aborted with the doors closed"),
     "TOTAL_BUDGET_EXCEEDED": ("INFO", "the transaction took longer than its total time budget"),
     "RETRIED": ("INFO", "a step was retried after guidance"),
