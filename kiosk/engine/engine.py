@@ -75,6 +75,7 @@ class _Run:
     entered: bool = False
     officer: str | None = None
     aborted: str | None = None
+    presentation_s: float = 0.0
 
 
 class Engine:
@@ -188,10 +189,12 @@ class Engine:
             self._emit(ev.Prompt(self.clock.now(), "lane_closed"))
             self.clock.sleep(self.settings.document_s)
             return None
+        asked = self.clock.now()
         presentation = devices.wait_document(self.settings.document_s)
         if presentation is None:
             return None
         run = _Run(uuid.uuid4().hex[:12], today, self.clock.now(), state_started=self.clock.now())
+        run.presentation_s = run.started - asked
         try:
             self._enter(run, State.DOCUMENT)
             reference = self._document(run, devices, presentation)
@@ -460,4 +463,5 @@ class Engine:
             state_s={k: round(v, 3) for k, v in run.state_s.items()},
             engine_ms=round(sum(compute.values()), 1), lane_s=round(self.clock.now() - run.started, 3),
             aborted=run.aborted, officer=run.officer, prompts=tuple(run.prompts),
+            presentation_s=round(run.presentation_s, 3),
         )
