@@ -243,6 +243,48 @@ def test_second_person_in_the_lane_is_referred(replayer: Replayer, bundles: dict
     assert "LANE_NOT_CLEAR" in tx.decision.codes
 
 
+def test_unreadable_store_refers_never_passes(replayer: Replayer, bundles: dict[str, Path]) -> None:
+    bundle = load_bundle(bundles["permit_valid"])
+    clock = SimClock()
+    store = replayer.store(bundle)
+    engine = replayer.engine(bundle, clock, store)
+    store.close()  # the database is gone: the watch list cannot be consulted
+    try:
+        tx = engine.run_one(ReplayDevices(bundle, clock, replayer.simulator, time_scale=replayer.time_scale),
+                            bundle.today)
+    finally:
+        engine.close()
+    assert tx is not None and tx.decision.outcome == "REFER"
+    assert "LOOKUP_FAILED" in tx.decision.codes
+
+
+class _BrokenCamera(ReplayDevices):
+    def capture_face(self, duration_s: float, timeout_s: float) -> None:
+        raise RuntimeError("camera driver crashed")
+
+
+def test_a_crashing_device_aborts_with_doors_closed(replayer: Replayer, bundles: dict[str, Path]) -> None:
+    bundle = load_bundle(bundles["permit_valid"])
+    clock = SimClock()
+    store = replayer.store(bundle)
+    engine = replayer.engine(bundle, clock, store)
+    sim = replayer.simulator
+    assert sim is not None
+    try:
+        tx = engine.run_one(_BrokenCamera(bundle, clock, sim, time_scale=replayer.time_scale), bundle.today)
+    finally:
+        engine.close()
+        store.close()
+    assert tx is not None and tx.aborted is not None and tx.decision.outcome == "REFER"
+    assert "INTERNAL_ERROR" in tx.decision.codes
+    replayer.client.wait_for(lambda s: s.entry_closed and s.exit_closed, 5.0)
+    # the traveller is still in the lane: let them out before the next test
+    replayer.client.open_entry()
+    time.sleep(0.3)
+    assert sim.step_back()
+    replayer.client.close_entry()
+
+
 def test_relay_killed_mid_transaction_aborts_with_doors_closed(replayer: Replayer, bundles: dict[str, Path]) -> None:
     bundle = load_bundle(bundles["permit_valid"])
     clock = SimClock()

@@ -184,7 +184,10 @@ class Engine:
         takes no traveller then.
         """
         today = today or date.today()
-        self._poll(_Run("", today, 0.0))
+        try:
+            self._poll(_Run("", today, 0.0))  # door commands given between travellers
+        except DoorFault as exc:
+            self._emit(ev.DeviceFault(self.clock.now(), "relay", str(exc)))
         if not self.doors.ready():
             self._emit(ev.Prompt(self.clock.now(), "lane_closed"))
             self.clock.sleep(self.settings.document_s)
@@ -211,6 +214,9 @@ class Engine:
             self._leave(run, devices, decision)
         except DoorFault as exc:
             decision = self._abort(run, "relay", str(exc))
+        except Exception as exc:  # a bug must still leave the lane safe and the transaction recorded
+            log.exception("transaction %s failed", run.id)
+            decision = self._abort(run, "engine", f"{type(exc).__name__}: {exc}", "INTERNAL_ERROR")
         transaction = self._transaction(run, decision)
         self._emit(ev.TransactionEnded(self.clock.now(), transaction))
         self.state = State.IDLE
@@ -249,11 +255,15 @@ class Engine:
         document = run.document
         assert document is not None
         start = time.perf_counter()
-        if self.watchlist is not None:
-            run.watch_hits = self.watchlist.check(document)
-        if self.enrolment is not None:
-            run.person = self.enrolment.lookup(document)
-            run.enrolled = run.person is not None
+        try:
+            if self.watchlist is not None:
+                run.watch_hits = self.watchlist.check(document)
+            if self.enrolment is not None:
+                run.person = self.enrolment.lookup(document)
+                run.enrolled = run.person is not None
+        except Exception as exc:  # a watch list that cannot be read must never let a traveller through
+            log.error("lookup failed for transaction %s: %s", run.id, exc)
+            run.findings.append(Finding("LOOKUP_FAILED", f"{type(exc).__name__}: {exc}", "document"))
         run.stage_ms["lookup"] = (time.perf_counter() - start) * 1000.0
 
     def _document_refused(self, run: _Run) -> bool:
@@ -435,7 +445,7 @@ class Engine:
             log.warning("transaction %s: traveller did not leave the lane within %s s", run.id, self.settings.exit_s)
         self._enter(run, State.IDLE)
 
-    def _abort(self, run: _Run, device: str, detail: str) -> Decision:
+    def _abort(self, run: _Run, device: str, detail: str, code: str = "DEVICE_FAULT") -> Decision:
         """A device fault: doors closed (best effort), transaction recorded as aborted."""
         self._emit(ev.DeviceFault(self.clock.now(), device, detail))
         run.aborted = detail
@@ -443,7 +453,7 @@ class Engine:
             self.doors.close_all()
         except Exception as exc:  # the relay may be gone; its own watchdog closes the doors
             log.error("close_all after a fault failed too: %s", exc)
-        run.findings.append(Finding("DEVICE_FAULT", detail, run.state.value))
+        run.findings.append(Finding(code, detail, run.state.value))
         decision = decide(self._evidence(run), self.policy)
         if decision.outcome == "ACCEPT":  # never let an aborted transaction through
             decision = replace(decision, outcome="REFER")

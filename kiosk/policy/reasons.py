@@ -42,6 +42,8 @@ CODES: dict[str, tuple[str, str]] = {
     "TRAVELLER_ABSENT": ("REFER", "the traveller did not step into the lane"),
     "LANE_NOT_CLEAR": ("REFER", "the lane sensors see more than one person in the lane"),
     "DEVICE_FAULT": ("REFER", "a device failed; the transaction was aborted with the doors closed"),
+    "LOOKUP_FAILED": ("REFER", "the enrolment store or the watch list could not be consulted"),
+    "INTERNAL_ERROR": ("REFER", "the gate software failed; the transaction was aborted with the doors closed"),
     "TOTAL_BUDGET_EXCEEDED": ("INFO", "the transaction took longer than its total time budget"),
     "RETRIED": ("INFO", "a step was retried after guidance"),
     "OFFICER_APPROVED": ("ACCEPT", "an officer approved the traveller"),
