@@ -24,6 +24,7 @@ BENCHES = {
     "mrz": "kiosk.bench.mrz",
     "face": "kiosk.bench.face",
     "finger": "kiosk.bench.finger",
+    "pad": "kiosk.bench.pad",
 }
 
 
