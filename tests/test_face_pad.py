@@ -13,8 +13,9 @@ import pytest
 
 from biometrics.face.pad import PAD_SIZE, PadModel
 from biometrics.face.pipeline import FacePipeline
-from kiosk.bench.pad import presentations, species_of
+from kiosk.bench.pad import presentations, read_clip, species_of
 from kiosk.config import Config
+from kiosk.synth.pad_clips import hand_motion
 from models.sessions import SessionFactory
 from tests.conftest import PROJECT_ROOT
 
@@ -115,3 +116,19 @@ def test_a_still_photo_held_still_is_not_live_even_if_it_is_the_right_person(
     assert result.reason is not None and result.reason.startswith("not live")
     assert result.liveness.signals["parallax"] < pipeline.settings.liveness.min_parallax
     assert result.liveness.signals["blink"] == 0.0
+
+
+def test_a_clip_is_read_for_its_first_seconds_at_about_twelve_frames_a_second(data_root: Path) -> None:
+    frames, times = read_clip(data_root / "video" / "talking" / "d0.mp4", 2.0)  # 25 fps
+    assert len(frames) == len(times) == 26  # every second frame from 0 to 2.0 s
+    assert times[0] == 0.0 and times[-1] == pytest.approx(2.0)
+    assert frames[0].shape == (512, 512, 3)
+    assert read_clip(data_root / "DATA.md", 2.0) == ([], [])
+
+
+def test_a_hand_held_medium_moves_a_little_and_stays_in_view() -> None:
+    moves = hand_motion(24, 640, 480, np.random.default_rng(1))
+    corners = np.array([[[0, 0]], [[640, 0]], [[640, 480]], [[0, 480]]], dtype=np.float32)
+    shifts = [np.abs(cv2.perspectiveTransform(corners, h) - corners).max() for h in moves]
+    assert len(moves) == 24
+    assert 1.0 < max(shifts) < 0.15 * 640
