@@ -58,6 +58,18 @@ class DocumentsConfig:
 
 
 @dataclass(frozen=True)
+class StoresConfig:
+    database: Path = Path("var/gate.db")
+    key_file: Path = Path("var/store.key")
+    retention_days: float = 30.0
+    audit_hmac: bool = True
+
+    def __post_init__(self) -> None:
+        if self.retention_days < 0:
+            raise ValueError(f"retention_days must be >= 0, got {self.retention_days}")
+
+
+@dataclass(frozen=True)
 class Config:
     data: DataConfig = field(default_factory=DataConfig)
     models: ModelsConfig = field(default_factory=ModelsConfig)
@@ -65,6 +77,7 @@ class Config:
     documents: DocumentsConfig = field(default_factory=DocumentsConfig)
     face: FaceSettings = field(default_factory=FaceSettings)
     finger: FingerSettings = field(default_factory=FingerSettings)
+    stores: StoresConfig = field(default_factory=StoresConfig)
     source: tuple[str, ...] = ()  # files this configuration was read from, for reports
 
 

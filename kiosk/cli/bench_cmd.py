@@ -24,6 +24,7 @@ BENCHES = {
     "mrz": "kiosk.bench.mrz",
     "face": "kiosk.bench.face",
     "finger": "kiosk.bench.finger",
+    "store": "kiosk.bench.store",
     "pad": "kiosk.bench.pad",
 }
 
