@@ -57,6 +57,26 @@ class LivenessChecker:
         crops = np.stack([pad_crop(rgb, points) for rgb, points in zip(rgb_frames, landmarks, strict=True)])
         return self.model(crops)
 
+    def check_frame(self, rgb_frame: np.ndarray, face: LivenessFace) -> LivenessResult:
+        """Liveness of one frame: colour and the PAD network alone (no signal over time)."""
+        settings = self.settings
+        threshold = settings.model_threshold
+        colour = float(face.measures["colour"])
+        signals = {"colour": colour}
+        if colour < settings.min_colour:
+            return LivenessResult(
+                False, 0.0, threshold, signals,
+                f"grey or infrared frame (colour {colour:.1f} < {settings.min_colour}): liveness needs colour",
+            )
+        score = float(self.frame_scores([rgb_frame], [face.landmarks])[0])
+        signals["model"] = score
+        if score < threshold:
+            return LivenessResult(
+                False, score, threshold, signals,
+                f"the PAD model sees a photo or screen (P(live) {score:.3f} < {threshold:.3f})",
+            )
+        return LivenessResult(True, score, threshold, signals)
+
     def check(
         self,
         rgb_frames: Sequence[np.ndarray | None],

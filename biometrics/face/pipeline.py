@@ -8,6 +8,8 @@
 - ``template(frame)``: the template of the one face in a frame.
 - ``compare(a, b)``: similarity, higher is more similar (1 - Euclidean distance of dlib
   descriptors, so dlib's same-person distance 0.6 is a score of 0.4).
+- ``liveness(frames, timestamps)``: is it a live person (one frame: the PAD network; a clip:
+  the network and signals over time)?
 - ``verify_frames(frames, timestamps, reference)``: best frames, aggregated score, liveness.
 
 Images are BGR uint8 as OpenCV reads them. Bad input raises ``ImageUnreadable``; no face,
@@ -31,7 +33,7 @@ from biometrics.face.image_io import as_bgr
 from biometrics.face.liveness import LivenessChecker
 from biometrics.face.mtcnn import MtcnnDetector
 from biometrics.face.quality import assess_quality
-from biometrics.face.results import FaceBox, FaceQuality, FaceTemplate, FaceVerification
+from biometrics.face.results import FaceBox, FaceQuality, FaceTemplate, FaceVerification, LivenessResult
 from biometrics.face.settings import FaceSettings
 from models.sessions import SessionFactory
 
@@ -45,7 +47,7 @@ class FacePipeline:
         self.settings = settings
         self.detector = MtcnnDetector.from_factory(factory, settings.detector)
         self.embedder = factory.model(FaceEmbedder)
-        self.liveness = LivenessChecker(factory, settings.liveness)
+        self.liveness_checker = LivenessChecker(factory, settings.liveness)
 
     # -- finding faces --------------------------------------------------------------------
 
@@ -120,6 +122,30 @@ class FacePipeline:
             raise ValueError(f"templates of different models cannot be compared: {a.model} vs {b.model}")
         return float(1.0 - np.linalg.norm(np.asarray(a.vector, np.float64) - np.asarray(b.vector, np.float64)))
 
+    def liveness(
+        self, frames_bgr: Sequence[np.ndarray], timestamps_s: Sequence[float], min_face_px: float | None = None
+    ) -> LivenessResult:
+        """Liveness of one frame (PAD network only) or of a clip (network and signals over time).
+
+        The largest face of each frame is judged; frames without one are skipped. Unreadable
+        frames raise ``ImageUnreadable``; no face at all gives a not-live result with a reason."""
+        if len(frames_bgr) == 0 or len(frames_bgr) != len(timestamps_s):
+            raise ValueError(f"{len(frames_bgr)} frames and {len(timestamps_s)} timestamps")
+        smallest = self.settings.live_min_face_px if min_face_px is None else min_face_px
+        rgb_frames: list[np.ndarray | None] = []
+        faces: list[MeasuredFace | None] = []
+        for frame in frames_bgr:
+            rgb, found = self._faces(frame, smallest)
+            rgb_frames.append(rgb)
+            faces.append(found[0] if found else None)
+        if len(frames_bgr) == 1:
+            first_face, first_rgb = faces[0], rgb_frames[0]
+            if first_face is None or first_rgb is None:
+                threshold = self.settings.liveness.model_threshold
+                return LivenessResult(False, 0.0, threshold, {}, "no face to judge")
+            return self.liveness_checker.check_frame(first_rgb, first_face)
+        return self.liveness_checker.check(rgb_frames, faces, timestamps_s)
+
     def verify_frames(
         self, frames_bgr: Sequence[np.ndarray], timestamps_s: Sequence[float], reference: FaceTemplate
     ) -> FaceVerification:
@@ -183,7 +209,7 @@ class FacePipeline:
         if self.settings.liveness.enabled:
             rgb_frames = [np.ascontiguousarray(as_bgr(f)[:, :, ::-1]) if face is not None else None
                           for f, face in zip(frames_bgr, per_frame, strict=True)]
-            liveness = self.liveness.check(rgb_frames, per_frame, timestamps_s)
+            liveness = self.liveness_checker.check(rgb_frames, per_frame, timestamps_s)
         reason = None
         if liveness is not None and not liveness.live:
             reason = f"not live: {liveness.reason}"

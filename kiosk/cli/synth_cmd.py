@@ -17,6 +17,7 @@ from kiosk.config import Config
 SYNTHS: dict[str, str] = {
     "documents": "kiosk.synth.documents",
     "sessions": "kiosk.replay.synth",
+    "pad-clips": "kiosk.synth.pad_clips",
 }
 
 
