@@ -32,6 +32,7 @@ COMMANDS = (
     "kiosk.cli.barcode_cmd",
     "kiosk.cli.permit_cmd",
     "kiosk.cli.face_cmd",
+    "kiosk.cli.ui_cmd",
 )
 
 
