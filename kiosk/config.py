@@ -20,6 +20,8 @@ from typing import Any, TypeVar
 
 from biometrics.face.settings import FaceSettings
 from biometrics.finger.settings import FingerSettings
+from kiosk.engine.settings import EngineSettings
+from kiosk.policy.settings import PolicySettings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -84,6 +86,18 @@ class UiConfig:
 
 
 @dataclass(frozen=True)
+class StoresConfig:
+    database: Path = Path("var/gate.db")
+    key_file: Path = Path("var/store.key")
+    retention_days: float = 30.0
+    audit_hmac: bool = True
+
+    def __post_init__(self) -> None:
+        if self.retention_days < 0:
+            raise ValueError(f"retention_days must be >= 0, got {self.retention_days}")
+
+
+@dataclass(frozen=True)
 class Config:
     data: DataConfig = field(default_factory=DataConfig)
     models: ModelsConfig = field(default_factory=ModelsConfig)
@@ -91,6 +105,9 @@ class Config:
     documents: DocumentsConfig = field(default_factory=DocumentsConfig)
     face: FaceSettings = field(default_factory=FaceSettings)
     finger: FingerSettings = field(default_factory=FingerSettings)
+    stores: StoresConfig = field(default_factory=StoresConfig)
+    engine: EngineSettings = field(default_factory=EngineSettings)
+    policy: PolicySettings = field(default_factory=PolicySettings)
     ui: UiConfig = field(default_factory=UiConfig)
     source: tuple[str, ...] = ()  # files this configuration was read from, for reports
 

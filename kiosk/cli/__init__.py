@@ -32,6 +32,12 @@ COMMANDS = (
     "kiosk.cli.barcode_cmd",
     "kiosk.cli.permit_cmd",
     "kiosk.cli.face_cmd",
+    "kiosk.cli.replay_cmd",
+    "kiosk.cli.relay_sim_cmd",
+    "kiosk.cli.store_cmd",
+    "kiosk.cli.enrol_cmd",
+    "kiosk.cli.watchlist_cmd",
+    "kiosk.cli.audit_cmd",
     "kiosk.cli.ui_cmd",
 )
 

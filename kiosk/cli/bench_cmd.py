@@ -24,6 +24,8 @@ BENCHES = {
     "mrz": "kiosk.bench.mrz",
     "face": "kiosk.bench.face",
     "finger": "kiosk.bench.finger",
+    "store": "kiosk.bench.store",
+    "gate": "kiosk.bench.gate",
 }
 
 

@@ -16,6 +16,7 @@ from kiosk.config import Config
 
 SYNTHS: dict[str, str] = {
     "documents": "kiosk.synth.documents",
+    "sessions": "kiosk.replay.synth",
 }
 
 

@@ -224,11 +224,14 @@ def _draw_mrz(draw: ImageDraw.ImageDraw, lines: tuple[str, ...], geometry: _Geom
                       fill=(ink, ink, ink + 10))
 
 
-def draw_page(spec: PageSpec, rng: np.random.Generator, data_root: Path) -> tuple[np.ndarray, tuple[str, ...],
-                                                                                     PortraitBox]:
-    """The flat page (BGR), its MRZ lines and the portrait box in page pixels."""
+def draw_page(spec: PageSpec, rng: np.random.Generator, data_root: Path, mrz_lines: tuple[str, ...] | None = None,
+              ) -> tuple[np.ndarray, tuple[str, ...], PortraitBox]:
+    """The flat page (BGR), its MRZ lines and the portrait box in page pixels.
+
+    ``mrz_lines`` prints these lines instead of the spec's (a tampered document for tests).
+    """
     geometry = _GEOMETRY[spec.document]
-    lines = compose_mrz(spec.mrz_fields())
+    lines = mrz_lines or compose_mrz(spec.mrz_fields())
     scale = PX_PER_MM
     size = (round(geometry.size_mm[0] * scale), round(geometry.size_mm[1] * scale))
     page = _guilloche(rng, size)
@@ -244,12 +247,12 @@ def draw_page(spec: PageSpec, rng: np.random.Generator, data_root: Path) -> tupl
     return bgr, lines, (px, py, px + pw, py + ph)
 
 
-def render_page(spec: PageSpec, rng: np.random.Generator, data_root: Path) -> tuple[np.ndarray, tuple[str, ...],
-                                                                                      PortraitBox]:
+def render_page(spec: PageSpec, rng: np.random.Generator, data_root: Path, mrz_lines: tuple[str, ...] | None = None,
+                ) -> tuple[np.ndarray, tuple[str, ...], PortraitBox]:
     """(photo BGR, MRZ lines, portrait box in photo pixels) for ``spec`` at its difficulty."""
     if not 0 <= spec.difficulty <= 3:
         raise ValueError(f"difficulty must be 0..3, got {spec.difficulty}")
-    page, lines, (left, top, right, bottom) = draw_page(spec, rng, data_root)
+    page, lines, (left, top, right, bottom) = draw_page(spec, rng, data_root, mrz_lines)
     photo, matrix = photograph(page, rng, spec.difficulty)
     corners = np.array([[[left, top], [right, top], [right, bottom], [left, bottom]]], dtype=np.float64)
     mapped = cv2.perspectiveTransform(corners, matrix)[0]

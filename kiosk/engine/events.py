@@ -1,0 +1,100 @@
+"""Typed events the engine publishes, and a small synchronous event bus.
+
+Subscribers (UI, console, store, recorder, replay report) register for event types; a subscriber
+that raises is logged and dropped from that delivery, never allowed to stop the lane.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Event:
+    t: float  # engine clock, seconds
+
+
+@dataclass(frozen=True)
+class StateChanged(Event):
+    state: str
+    previous: str
+
+
+@dataclass(frozen=True)
+class Prompt(Event):
+    key: str  # a prompt key the UI translates (present_document, step_in, look_at_camera ...)
+
+
+@dataclass(frozen=True)
+class StageDone(Event):
+    stage: str
+    status: str  # "ok", "failed", "missing", "timeout", "skipped"
+    ms: float
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class DoorCommanded(Event):
+    door: str  # "entry", "exit", "all"
+    open: bool
+
+
+@dataclass(frozen=True)
+class OfficerCommanded(Event):
+    command: str  # approve, reject, open_entry, open_exit, close_entry, close_exit, close_all
+    officer: str = ""
+
+
+@dataclass(frozen=True)
+class DeviceFault(Event):
+    device: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class DecisionMade(Event):
+    outcome: str
+    codes: tuple[str, ...] = ()
+    scores: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TransactionEnded(Event):
+    transaction: Any  # kiosk.engine.results.Transaction
+
+
+E = TypeVar("E", bound=Event)
+
+
+class EventBus:
+    def __init__(self) -> None:
+        self._subscribers: list[tuple[type[Event], Callable[[Any], None]]] = []
+        self._lock = threading.Lock()
+
+    def subscribe(self, handler: Callable[[E], None], kind: type[E] = Event) -> Callable[[], None]:  # type: ignore[assignment]
+        """Call ``handler`` with every event of ``kind`` (default all); returns an unsubscribe function."""
+        entry = (kind, handler)
+        with self._lock:
+            self._subscribers.append(entry)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if entry in self._subscribers:
+                    self._subscribers.remove(entry)
+
+        return unsubscribe
+
+    def publish(self, event: Event) -> None:
+        with self._lock:
+            targets = [h for kind, h in self._subscribers if isinstance(event, kind)]
+        for handler in targets:
+            try:
+                handler(event)
+            except Exception:  # a broken subscriber must not stop the lane
+                log.exception("event subscriber %r failed on %s", handler, type(event).__name__)

@@ -1,0 +1,41 @@
+"""The record of one transaction, read alike by the store, the console and the replay report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from biometrics.face.results import FaceVerification
+from biometrics.finger.results import FingerVerification
+from kiosk.policy.decide import Decision
+from mrz.document import Document
+
+
+@dataclass(frozen=True)
+class Transaction:
+    id: str
+    decision: Decision
+    document: Document | None
+    face: FaceVerification | None
+    fingers: FingerVerification | None
+    stage_ms: dict[str, float]  # compute time per stage (document, portrait, face, fingers, decision)
+    state_s: dict[str, float]  # clock time spent in each state
+    engine_ms: float  # compute time of the whole transaction
+    lane_s: float  # clock time from the document presented to the lane ready again
+    aborted: str | None = None  # why the transaction was aborted (doors closed), else None
+    officer: str | None = None
+    prompts: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def scores(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        if self.face is not None:
+            out["face"] = round(self.face.score, 4)
+            out["face_threshold"] = round(self.face.threshold, 4)
+            if self.face.liveness is not None:
+                out["liveness"] = round(self.face.liveness.score, 4)
+        if self.fingers is not None:
+            out["finger"] = round(self.fingers.score, 4)
+            out["finger_threshold"] = round(self.fingers.threshold, 4)
+        return out

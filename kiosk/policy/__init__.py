@@ -1,0 +1,1 @@
+"""The decision policy: evidence of one transaction in, ACCEPT / REFER / REJECT with every reason out."""

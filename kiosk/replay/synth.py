@@ -1,0 +1,316 @@
+"""``kiosk synth sessions``: synthetic gate sessions (bundles, docs/BUNDLE.md) from the real data root.
+
+Cases, cycled in this order so any ``--n`` is balanced (expected decision in brackets):
+genuine [ACCEPT], impostor (another face) [REFER], pad_attack (Replay-Attack attack frames as the live
+feed against that client's own real photo on the passport) [REFER], expired [REJECT], tampered (a
+digit of the document number changed, check digit kept) [REJECT], watchlist [REFER], permit_valid
+[ACCEPT], permit_forged [REJECT], permit_expired [REJECT], permit_revoked [REJECT], border_pass
+(fingers: enrolled from impressions 1-2, presented from 3-8) [ACCEPT], border_pass_impostor (another
+finger) [REFER], permit_impostor (a valid permit, another face than the enrolled one) [REFER].
+
+Passport pages are ``kiosk.synth.documents.render_page`` with a London neutral portrait; the live
+clip is the same person's smiling photo with head motion, camera noise and blur. Permits are signed
+with a test issuer key generated for the set; its public key is in each permit bundle's trust store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import shutil
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from kiosk.config import Config
+from kiosk.replay.bundle import FORMAT
+from kiosk.synth.documents import DocumentType, PageSpec, london_portraits, random_spec, render_page
+from mrz.compose import compose_mrz
+from mrz.permits import Permit, issue_permit
+
+log = logging.getLogger(__name__)
+
+HELP = "synthetic gate sessions (bundles with manifest.json and media) for kiosk replay"
+CASES: dict[str, str] = {
+    "genuine": "ACCEPT", "impostor": "REFER", "pad_attack": "REFER", "expired": "REJECT", "tampered": "REJECT",
+    "watchlist": "REFER", "permit_valid": "ACCEPT", "permit_forged": "REJECT", "permit_expired": "REJECT",
+    "permit_revoked": "REJECT", "border_pass": "ACCEPT", "border_pass_impostor": "REFER", "permit_impostor": "REFER",
+}
+KEY_ID = "TEST-ISSUER-1"
+PORT = "PORT-TEST"
+FRAME_SIZE = (640, 480)
+CLIP_FRAMES = 8
+CLIP_FPS = 6.0
+FINGER_POSITION = 2  # ISO right index: the data sets do not say which finger; one position, used consistently
+
+
+@dataclass(frozen=True)
+class Sources:
+    root: Path
+    faces: list[Path]  # London identity folders (neutral.jpg, smiling.jpg)
+    pad_clients: dict[str, tuple[list[Path], list[Path]]]  # client -> (real frames, attack frames)
+    fingers: list[list[Path]]  # per finger: its impressions in order (1..8)
+
+
+def find_sources(root: Path) -> Sources:
+    faces = [root / p.parent for p in london_portraits(root)]
+    faces = [f for f in faces if (f / "smiling.jpg").is_file()]
+    pad: dict[str, tuple[list[Path], list[Path]]] = {}
+    for real in sorted(root.glob("pad/**/real/**/client*.jpg")):
+        client = real.name.split("_")[0]
+        attacks = sorted(p for p in root.glob(f"pad/**/attack/**/*{client}_*.jpg"))
+        if attacks:
+            pad.setdefault(client, ([], attacks))[0].append(real)
+    fingers: list[list[Path]] = []
+    for folder in sorted(root.glob("fingerprints/fvc2004/DB[12]_B")):  # optical sensors, 500 dpi
+        ids = sorted({p.name.split("_")[0] for p in folder.glob("*_*.png")})
+        for fid in ids:
+            fingers.append([folder / f"{fid}_{i}.png" for i in range(1, 9) if (folder / f"{fid}_{i}.png").is_file()])
+    for folder in sorted(root.glob("fingerprints/neurotech*")):
+        groups: dict[str, list[Path]] = {}
+        for p in sorted(folder.glob("*_*_*.png")):
+            person, finger, _ = p.stem.split("_")
+            groups.setdefault(f"{person}_{finger}", []).append(p)
+        fingers += [sorted(g, key=lambda p: int(p.stem.split("_")[2])) for g in groups.values()]
+    return Sources(root, faces, pad, [f for f in fingers if len(f) >= 3])
+
+
+def _imread(path: Path) -> np.ndarray:
+    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if image is None:
+        raise ValueError(f"cannot read image {path}")
+    return np.asarray(image)
+
+
+def live_clip(face: np.ndarray, rng: np.random.Generator, *, fill: float = 0.55) -> list[np.ndarray]:
+    """A short camera clip of a photo: the head sways and nods a little, with sensor noise and blur."""
+    w, h = FRAME_SIZE
+    scale = fill * h / face.shape[0]
+    base = cv2.resize(face, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    flat = np.full((h, w, 3), rng.integers(60, 200, size=3), np.float32) + rng.normal(0, 12, (h, w, 3))
+    background = cv2.GaussianBlur(flat.clip(0, 255).astype(np.uint8), (0, 0), 8)
+    phase = rng.uniform(0, 2 * np.pi)
+    frames = []
+    for k in range(CLIP_FRAMES):
+        t = k / CLIP_FPS
+        angle = 3.0 * np.sin(2 * np.pi * 0.7 * t + phase)
+        zoom = 1.0 + 0.04 * np.sin(2 * np.pi * 0.5 * t)
+        cx = w / 2 + 12 * np.sin(2 * np.pi * 0.6 * t + phase) + rng.normal(0, 1.5)
+        cy = h / 2 + 8 * np.cos(2 * np.pi * 0.4 * t) + rng.normal(0, 1.5)
+        m = cv2.getRotationMatrix2D((base.shape[1] / 2, base.shape[0] / 2), angle, zoom)
+        m[0, 2] += cx - base.shape[1] / 2
+        m[1, 2] += cy - base.shape[0] / 2
+        frame = cv2.warpAffine(base, m, (w, h), dst=background.copy(), borderMode=cv2.BORDER_TRANSPARENT)
+        frame = cv2.GaussianBlur(frame, (0, 0), float(rng.uniform(0.3, 1.0)))
+        frame = (frame.astype(np.float32) * rng.uniform(0.9, 1.1) + rng.normal(0, 4.0, frame.shape))
+        frames.append(frame.clip(0, 255).astype(np.uint8))
+    return frames
+
+
+def _write_clip(folder: Path, frames: list[np.ndarray]) -> dict[str, Any]:
+    names = []
+    for k, frame in enumerate(frames):
+        name = f"face/{k:03d}.jpg"
+        cv2.imwrite(str(folder / name), frame, [cv2.IMWRITE_JPEG_QUALITY, 90])
+        names.append(name)
+    return {"frames": names, "timestamps_s": [round(k / CLIP_FPS, 3) for k in range(len(frames))]}
+
+
+def _tamper(lines: tuple[str, ...], rng: np.random.Generator) -> tuple[str, ...]:
+    """Change one digit of the document number (TD3/TD2 line 2, positions 0-8), keeping its check digit."""
+    line = list(lines[1])
+    digits = [i for i in range(9) if line[i].isdigit()]
+    i = int(rng.choice(digits))
+    line[i] = str(rng.choice([c for c in "234679" if c != line[i]]))  # no look-alikes of letters (0/O, 1/I, 8/B)
+    return (lines[0], "".join(line), *lines[2:])
+
+
+class SessionWriter:
+    def __init__(self, sources: Sources, out: Path, today: date, rng: np.random.Generator) -> None:
+        self.sources = sources
+        self.out = out
+        self.today = today
+        self.rng = rng
+        self.issuer = ec.generate_private_key(ec.SECP256R1())
+        self.forger = ec.generate_private_key(ec.SECP256R1())
+        self.public_pem = self.issuer.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+
+    def _pick(self, items: list[Any]) -> Any:
+        return items[int(self.rng.integers(0, len(items)))]
+
+    def _timeline(self) -> dict[str, float]:
+        r = self.rng
+        return {"document": round(float(r.uniform(0.8, 2.0)), 2), "enter": round(float(r.uniform(0.4, 1.0)), 2),
+                "face": round(float(r.uniform(0.2, 0.6)), 2), "fingers": round(float(r.uniform(0.8, 1.5)), 2),
+                "exit": round(float(r.uniform(0.3, 0.8)), 2)}
+
+    def write(self, index: int, case: str) -> Path:
+        folder = self.out / f"session_{index:05d}_{case}"
+        if folder.exists():
+            shutil.rmtree(folder)
+        (folder / "face").mkdir(parents=True)
+        manifest: dict[str, Any] = {"format": FORMAT, "case": case, "expected": CASES[case],
+                                    "today": self.today.isoformat(), "port": PORT, "notes": {}}
+        times = self._timeline()
+        if case.startswith("permit"):
+            document, live_face = self._permit(folder, case, manifest)
+        else:
+            document, live_face = self._page(folder, case, manifest)
+        clip = _write_clip(folder, live_face)
+        timeline: list[dict[str, Any]] = [
+            {"event": "document", "after_s": times["document"], **document},
+            {"event": "enter", "after_s": times["enter"]},
+            {"event": "face", "after_s": times["face"], **clip},
+        ]
+        if case.startswith("border_pass"):
+            timeline.append({"event": "fingers", "after_s": times["fingers"], "dpi": 500,
+                             "fingers": [{"position": FINGER_POSITION, "file": "finger/probe.png"}]})
+        timeline.append({"event": "exit", "after_s": times["exit"]})
+        manifest["timeline"] = timeline
+        (folder / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n",
+                                              encoding="utf-8")
+        return folder
+
+    # -- documents -------------------------------------------------------------------------
+
+    def _page(self, folder: Path, case: str, manifest: dict[str, Any]) -> tuple[dict[str, Any], list[np.ndarray]]:
+        kind = DocumentType.BORDER_PASS if case.startswith("border_pass") else DocumentType.PASSPORT
+        spec = random_spec(self.rng, self.sources.root, 0, kind)
+        identity = self._pick(self.sources.faces)
+        spec = replace(spec, portrait=identity / "neutral.jpg",
+                       expiry_date=self.today + timedelta(days=int(self.rng.integers(200, 3000))))
+        live = _imread(identity / "smiling.jpg")
+        if case == "impostor":
+            other = self._pick([f for f in self.sources.faces if f != identity])
+            live = _imread(other / "smiling.jpg")
+            manifest["notes"]["live_identity"] = other.name
+        if case == "pad_attack":
+            client = self._pick(sorted(self.sources.pad_clients))
+            reals, attacks = self.sources.pad_clients[client]
+            spec = replace(spec, portrait=self._pick(reals))
+            attack = _imread(self._pick(attacks))
+            frames = live_clip(attack, self.rng, fill=1.0)
+            manifest["notes"]["pad_client"] = client
+        if case == "expired":
+            spec = replace(spec, expiry_date=self.today - timedelta(days=int(self.rng.integers(1, 900))))
+        lines = compose_mrz(spec.mrz_fields())
+        if case == "tampered":
+            lines = _tamper(lines, self.rng)
+        photo, lines, _ = render_page(spec, self.rng, self.sources.root, lines)
+        cv2.imwrite(str(folder / "document.jpg"), photo, [cv2.IMWRITE_JPEG_QUALITY, 92])
+        manifest["notes"].update({"identity": identity.name, "mrz": list(lines)})
+        if case == "watchlist":
+            manifest["watchlist"] = [{"list": "wanted", "reason": "synthetic watch-list entry",
+                                      "document_number": spec.document_number}]
+        if case.startswith("border_pass"):
+            self._enrol_fingers(folder, case, manifest, spec, identity)
+        if case != "pad_attack":
+            frames = live_clip(live, self.rng)
+        return {"kind": "page", "file": "document.jpg"}, frames
+
+    def _enrol_fingers(self, folder: Path, case: str, manifest: dict[str, Any], spec: PageSpec,
+                       identity: Path) -> None:
+        (folder / "enrol").mkdir()
+        (folder / "finger").mkdir()
+        finger = self._pick(self.sources.fingers)
+        enrol_files = []
+        for k, path in enumerate(finger[:2]):
+            shutil.copyfile(path, folder / f"enrol/finger_{k + 1}{path.suffix}")
+            enrol_files.append(f"enrol/finger_{k + 1}{path.suffix}")
+        shutil.copyfile(identity / "neutral.jpg", folder / "enrol/face.jpg")
+        probe = self._pick(finger[2:])
+        if case == "border_pass_impostor":
+            probe = self._pick(self._pick([f for f in self.sources.fingers if f is not finger])[2:])
+        shutil.copyfile(probe, folder / "finger/probe.png")
+        manifest["notes"]["finger_enrolled"] = [str(p.relative_to(self.sources.root)) for p in finger[:2]]
+        manifest["notes"]["finger_presented"] = str(probe.relative_to(self.sources.root))
+        manifest["enrolment"] = {
+            "person": {"surname": spec.surname, "given_names": spec.given_names,
+                       "birth_date": spec.birth_date.isoformat(), "nationality": spec.nationality},
+            "documents": [{"kind": "AB", "number": spec.document_number, "issuing_state": spec.issuing_state}],
+            "face": "enrol/face.jpg", "dpi": 500,
+            "fingers": [{"position": FINGER_POSITION, "images": enrol_files}],
+        }
+
+    def _permit(self, folder: Path, case: str, manifest: dict[str, Any]) -> tuple[dict[str, Any], list[np.ndarray]]:
+        import zxingcpp
+
+        identity = self._pick(self.sources.faces)
+        spec = random_spec(self.rng, self.sources.root, 0, DocumentType.PASSPORT)
+        permit_id = f"PMT{int(self.rng.integers(10**6, 10**7))}"
+        valid_from = self.today - timedelta(days=int(self.rng.integers(1, 60)))
+        valid_to = self.today + timedelta(days=int(self.rng.integers(10, 365)))
+        if case == "permit_expired":
+            valid_from = self.today - timedelta(days=400)
+            valid_to = self.today - timedelta(days=int(self.rng.integers(1, 300)))
+        permit = Permit(permit_id, f"{spec.surname}, {spec.given_names}", spec.document_number, spec.nationality,
+                        spec.birth_date, valid_from, valid_to, PORT, "crew shore leave", "MV SYNTH")
+        payload = issue_permit(permit, KEY_ID, self.forger if case == "permit_forged" else self.issuer)
+        image = np.asarray(zxingcpp.create_barcode(payload, zxingcpp.BarcodeFormat.QRCode).to_image(scale=6))
+        canvas = np.full((image.shape[0] + 120, image.shape[1] + 160), 235, np.uint8)
+        canvas[60:60 + image.shape[0], 80:80 + image.shape[1]] = image
+        noisy = (canvas.astype(np.float32) + self.rng.normal(0, 5, canvas.shape)).clip(0, 255).astype(np.uint8)
+        cv2.imwrite(str(folder / "permit.png"), noisy)
+        (folder / "trust/keys").mkdir(parents=True)
+        (folder / f"trust/keys/{KEY_ID}.pem").write_bytes(self.public_pem)
+        revoked = [permit_id] if case == "permit_revoked" else []
+        (folder / "trust/revoked.txt").write_text("# revoked permit ids\n" + "".join(f"{r}\n" for r in revoked),
+                                                  encoding="utf-8")
+        manifest["trust"] = {"keys": "trust/keys", "revoked": "trust/revoked.txt"}
+        (folder / "enrol").mkdir()
+        shutil.copyfile(identity / "neutral.jpg", folder / "enrol/face.jpg")
+        manifest["enrolment"] = {
+            "person": {"surname": spec.surname, "given_names": spec.given_names,
+                       "birth_date": spec.birth_date.isoformat(), "nationality": spec.nationality},
+            "documents": [{"kind": "PERMIT", "number": spec.document_number, "issuing_state": ""}],
+            "face": "enrol/face.jpg",
+        }
+        manifest["notes"].update({"identity": identity.name, "permit_id": permit_id})
+        live = identity
+        if case == "permit_impostor":
+            live = self._pick([f for f in self.sources.faces if f != identity])
+            manifest["notes"]["live_identity"] = live.name
+        return {"kind": "barcode", "file": "permit.png"}, live_clip(_imread(live / "smiling.jpg"), self.rng)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, required=True, help="output folder (one sub-folder per bundle)")
+    parser.add_argument("--n", type=int, required=True, help="number of bundles (cases cycled in order)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed")
+    parser.add_argument("--data", type=Path, help="data root (default: configuration / KIOSK_DATA)")
+    parser.add_argument("--today", type=date.fromisoformat, help="the sessions' date (default: today)")
+    parser.add_argument("--cases", help="comma-separated subset of: " + ", ".join(CASES))
+
+
+def run(args: argparse.Namespace, config: Config) -> int:
+    root = (args.data or config.data.root).resolve()
+    sources = find_sources(root)
+    cases = [c.strip() for c in args.cases.split(",")] if args.cases else list(CASES)
+    unknown = [c for c in cases if c not in CASES]
+    if unknown:
+        log.error("unknown case(s) %s", ", ".join(unknown))
+        return 2
+    if args.n < 1 or len(sources.faces) < 2:
+        log.error("need --n >= 1 and at least two faces/london identities under %s", root)
+        return 2
+    if not sources.pad_clients:
+        cases = [c for c in cases if c != "pad_attack"]
+        log.warning("no PAD real/attack frames under %s: pad_attack left out", root)
+    if len(sources.fingers) < 2:
+        cases = [c for c in cases if not c.startswith("border_pass")]
+        log.warning("no fingerprint folders under %s: border passes left out", root)
+    args.out.mkdir(parents=True, exist_ok=True)
+    writer = SessionWriter(sources, args.out, args.today or date.today(), np.random.default_rng(args.seed))
+    for i in range(args.n):
+        writer.write(i, cases[i % len(cases)])
+    print(f"wrote {args.n} session bundles to {args.out}")
+    return 0
