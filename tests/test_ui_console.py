@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
 
+from kiosk.stores.gate import GateStore
 from kiosk.ui.console.accounts import AccountError, AccountStore, AuthError, Role
-from kiosk.ui.console.audit import SqliteAuditLog
+from kiosk.ui.console.audit import StoreAuditSink
 from kiosk.ui.console.controller import ConsoleController
 from kiosk.ui.console.gateway import GatewayError
 from kiosk.ui.console.model import Decision, Door, LaneStatus
@@ -91,8 +93,8 @@ def test_weak_passwords_and_duplicate_ids_are_refused(accounts: AccountStore) ->
 
 
 def make_controller(accounts: AccountStore, tmp_path: Path, data_root: Path, clock: Clock) -> ConsoleController:
-    return ConsoleController(accounts, sample_gateway(data_root), SqliteAuditLog(tmp_path / "audit.db"),
-                             idle_lock_s=120.0, clock=clock)
+    store = GateStore.open(tmp_path / "gate.db", os.urandom(32), audit_hmac=True)
+    return ConsoleController(accounts, sample_gateway(data_root), StoreAuditSink(store), idle_lock_s=120.0, clock=clock)
 
 
 def test_the_console_locks_itself_when_idle(accounts: AccountStore, tmp_path: Path, data_root: Path) -> None:
@@ -105,6 +107,7 @@ def test_the_console_locks_itself_when_idle(accounts: AccountStore, tmp_path: Pa
     with pytest.raises(SessionLocked):
         controller.lanes()  # ... so 130 s after sign-in the session is locked
     assert [e.action for e in controller.audit.entries()][:2] == ["lock", "sign_in"]
+    assert isinstance(controller.audit, StoreAuditSink) and controller.audit.store.audit.verify().intact
 
 
 def test_officers_cannot_read_the_audit_log_and_supervisors_can(accounts: AccountStore, tmp_path: Path,

@@ -18,8 +18,9 @@ from pathlib import Path
 from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QWidget
 
+from kiosk.stores.gate import GateStore
 from kiosk.ui.console.accounts import AccountStore, Role
-from kiosk.ui.console.audit import SqliteAuditLog
+from kiosk.ui.console.audit import StoreAuditSink
 from kiosk.ui.console.controller import ConsoleController
 from kiosk.ui.console.window import ConsoleWindow
 from kiosk.ui.samples import face_pair, sample_gateway
@@ -107,8 +108,8 @@ def console_rig(language: str, data_root: Path, role: Role = Role.SUPERVISOR) ->
     with tempfile.TemporaryDirectory(prefix="kiosk-console-") as tmp:
         accounts = AccountStore(Path(tmp) / "console.db")
         accounts.add(SAMPLE_OFFICER, "Phạm Minh Đức", role, SAMPLE_PASSWORD)
-        controller = ConsoleController(accounts, sample_gateway(data_root), SqliteAuditLog(Path(tmp) / "audit.db"),
-                                       idle_lock_s=300.0)
+        store = GateStore.open(Path(tmp) / "gate.db", os.urandom(32), audit_hmac=True)
+        controller = ConsoleController(accounts, sample_gateway(data_root), StoreAuditSink(store), idle_lock_s=300.0)
         window = ConsoleWindow(controller, language)
         window.resize(*CONSOLE_SIZE)
         window.show()
@@ -116,6 +117,7 @@ def console_rig(language: str, data_root: Path, role: Role = Role.SUPERVISOR) ->
             yield ConsoleRig(window, controller)
         finally:
             window.dispose()
+            store.close()
 
 
 def render_console(out: Path, language: str, data_root: Path) -> dict[str, Path]:

@@ -92,7 +92,7 @@ class TransactionRecord:
 @dataclass(frozen=True)
 class AuditEntry:
     seq: int
-    time: float
+    time: str  # UTC, ISO 8601, as the audit store writes it
     actor: str
     action: str
     target: str

@@ -453,5 +453,5 @@ class AuditView(QWidget):
             return
         except SessionLocked:
             return
-        fill(self.table, [[when(e.time), e.actor, e.action, e.target, e.details] for e in entries])
+        fill(self.table, [[e.time, e.actor, e.action, e.target, e.details] for e in entries])
         self.count.setText(self.cat.text("audit.count", n=len(entries)))

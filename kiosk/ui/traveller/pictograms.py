@@ -116,9 +116,11 @@ def draw_place_fingers(p: QPainter) -> None:
     path.arcTo(QRectF(38, 48, 24, 22), 180, 180)
     path.lineTo(62, 10)
     p.drawPath(path)
-    _pen(p, 1.8, accent=True)
-    for i in range(3):  # ridges of the fingertip
-        p.drawArc(QRectF(42 + 2 * i, 50 + 2 * i, 16 - 4 * i, 12 - 3 * i), 200 * 16, 140 * 16)
+    _pen(p, 1.6, accent=True)
+    for r in (3.0, 6.0, 9.0):  # a whorl of ridges on the fingertip
+        p.drawArc(QRectF(50 - r, 56 - r * 0.9, 2 * r, 1.8 * r), 0, 180 * 16)
+    p.drawLine(QPointF(41, 56), QPointF(41, 60))
+    p.drawLine(QPointF(59, 56), QPointF(59, 60))
     _arrow(p, QPointF(80, 30), QPointF(80, 62), head=6.0)
 
 
