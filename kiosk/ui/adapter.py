@@ -277,7 +277,7 @@ class LaneAdapter:
         face, live = tx.face, tx.face.liveness if tx.face is not None else None
         fingers = tx.fingers
         per_finger = tuple(
-            FingerResult(m.position.name.replace("_", " ").lower(), m.score, m.threshold,
+            FingerResult(m.position.name.lower(), m.score, m.threshold,
                          m.quality.score if m.quality is not None else None, m.matched)
             for m in (fingers.per_finger if fingers is not None else ())
         )

@@ -78,10 +78,10 @@ def sample_gateway(data_root: Path, now: float | None = None) -> InProcessGatewa
                   ("Expiry", "2029-04-11"), ("Checks", "MRZ check digits valid")),
         portrait=portrait, live_face=live,
         face=Measure(0.512, 0.539, False), liveness=Measure(0.91, 0.5, True),
-        fingers=(FingerResult("right index", 0.41, 0.25, 62, True), FingerResult("left index", None, 0.25, 18, None)),
+        fingers=(FingerResult("right_index", 0.41, 0.25, 62, True), FingerResult("left_index", None, 0.25, 18, None)),
         watchlist=(),
-        reasons=("FACE_BELOW_THRESHOLD: face score 0.512 < 0.539",
-                 "FINGER_POOR_QUALITY: left index quality 18 after 1 retry"),
+        reasons=("FACE_MISMATCH: score 0.512 < threshold 0.539",
+                 "FINGER_NOT_CAPTURED: left index quality 18 after 1 retry"),
     ))
     gw.refer(Case(
         case_id="c-0002", lane_id="2", opened_at=now - 8, traveller="CHEN MEI",
@@ -94,9 +94,9 @@ def sample_gateway(data_root: Path, now: float | None = None) -> InProcessGatewa
     rows = [
         ("t-101", now - 600, "1", "TRAN THI BINH", "C0456789", "ACCEPT", ()),
         ("t-102", now - 540, "2", "SOUVANNA PHOUMA", "P0123456", "ACCEPT", ()),
-        ("t-103", now - 420, "1", "SOK DARA", "N0987654", "REJECT", ("DOCUMENT_EXPIRED: expired 2026-10-01",)),
+        ("t-103", now - 420, "1", "SOK DARA", "N0987654", "REJECT", ("DOC_EXPIRED: expired 2026-10-01",)),
         ("t-104", now - 300, "2", "LE VAN CUONG", "B7654321", "APPROVED",
-         ("FACE_BELOW_THRESHOLD", "officer o.pham: glasses, verified by hand")),
+         ("FACE_MISMATCH", "OFFICER_APPROVED: glasses, identity checked by hand")),
     ]
     for tid, t, lane, name, number, decision, reasons in rows:
         gw.record(TransactionRecord(tid, t, lane, name, number, decision, reasons))

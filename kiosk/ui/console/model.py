@@ -53,7 +53,7 @@ class Measure:
 
 @dataclass(frozen=True)
 class FingerResult:
-    finger: str  # e.g. "right index"
+    finger: str  # ISO 19794-2 position name in lower case ("right_index"), a console catalogue key
     score: float | None
     threshold: float | None
     quality: int | None  # NFIQ 2 style 0-100

@@ -30,7 +30,7 @@ from kiosk.ui.console.controller import ConsoleController
 from kiosk.ui.console.gateway import GatewayError
 from kiosk.ui.console.model import Case, Decision, Door, DoorState, LaneStatus
 from kiosk.ui.console.session import NotAllowed, SessionLocked
-from kiosk.ui.console.widgets import FacePanel, fill, fmt, table, verdict
+from kiosk.ui.console.widgets import FacePanel, fill, fit_height, fmt, table, verdict
 from kiosk.ui.i18n import Catalogue
 
 DOOR_SYMBOL = {DoorState.OPEN: "▯ ", DoorState.CLOSED: "▮ ", DoorState.MOVING: "↔ ", DoorState.FAULT: "⚠ "}
@@ -237,7 +237,6 @@ class CaseDetail(QWidget):
             [cat.text("case.measure"), cat.text("case.score"), cat.text("case.threshold"), cat.text("case.result")],
             "scores",
         )
-        self.scores.setFixedHeight(112)
         layout.addWidget(self.scores)
         layout.addWidget(heading(cat.text("case.fingers")))
         self.fingers = table(
@@ -245,7 +244,6 @@ class CaseDetail(QWidget):
              cat.text("case.result")],
             "fingers",
         )
-        self.fingers.setFixedHeight(112)
         layout.addWidget(self.fingers)
         layout.addWidget(heading(cat.text("case.watchlist")))
         self.watchlist = QLabel()
@@ -260,15 +258,16 @@ class CaseDetail(QWidget):
         self.reason = QLineEdit()
         self.reason.setObjectName("reason")
         self.reason.setPlaceholderText(cat.text("case.reason"))
-        layout.addWidget(self.reason)
+        self.reason.setMinimumHeight(44)
         row = QHBoxLayout()
+        row.addWidget(self.reason, 3)
         self.approve = QPushButton("✓ " + cat.text("case.approve"))
         self.approve.setObjectName("approve")
         self.reject = QPushButton("✗ " + cat.text("case.reject"))
         self.reject.setObjectName("reject")
         for b in (self.approve, self.reject):
             b.setMinimumHeight(44)
-            row.addWidget(b)
+            row.addWidget(b, 1)
         layout.addLayout(row)
         self.feedback = QLabel()
         self.feedback.setObjectName("case_feedback")
@@ -302,11 +301,14 @@ class CaseDetail(QWidget):
         for key, m in (("case.face_match", case.face), ("case.liveness", case.liveness)):
             rows.append([c.text(key), fmt(m.score), fmt(m.threshold), verdict(c, m.passed)])
         fill(self.scores, rows)
+        fit_height(self.scores)
         fill(self.fingers, [
-            [f.finger, "–" if f.quality is None else str(f.quality), fmt(f.score), fmt(f.threshold),
+            [c.text(f"finger.{f.finger}") if f"finger.{f.finger}" in c else f.finger,
+             "–" if f.quality is None else str(f.quality), fmt(f.score), fmt(f.threshold),
              verdict(c, f.matched)]
             for f in case.fingers
         ])
+        fit_height(self.fingers)
         if case.watchlist:
             self.watchlist.setText("⚠ " + "\n⚠ ".join(case.watchlist))
             self.watchlist.setStyleSheet(f"color: {theme.BAD.name()}; font-weight: bold;")

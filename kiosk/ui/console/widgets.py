@@ -47,7 +47,7 @@ class FacePanel(QWidget):
         self.caption.setObjectName("caption")
         self.image = QLabel()
         self.image.setObjectName("image")
-        self.image.setFixedSize(200, 240)
+        self.image.setFixedSize(180, 216)
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.image.setStyleSheet(f"background: {theme.BACKGROUND.name()}; border: 2px solid {theme.MUTED.name()};")
         layout.addWidget(self.caption)
@@ -71,6 +71,7 @@ def table(headers: Sequence[str], object_name: str) -> QTableWidget:
     t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     t.verticalHeader().setVisible(False)
+    t.verticalHeader().setDefaultSectionSize(26)
     t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     t.horizontalHeader().setStretchLastSection(True)
     return t
@@ -87,3 +88,10 @@ def fill(t: QTableWidget, rows: Sequence[Sequence[str | tuple[str, str]]]) -> No
                 item.setForeground(QBrush(theme.BACKGROUND))
                 item.setBackground(QBrush(QColor(colour)))
             t.setItem(r, c, item)
+
+
+def fit_height(t: QTableWidget, min_rows: int = 1) -> None:
+    """Make a short table exactly as tall as its rows (no scroll bar for two scores)."""
+    rows = max(t.rowCount(), min_rows)
+    header = t.horizontalHeader().sizeHint().height()
+    t.setFixedHeight(header + rows * t.verticalHeader().defaultSectionSize() + 2 * t.frameWidth() + 4)

@@ -1,7 +1,7 @@
 """The traveller kiosk window: renders a ``TravellerView``; all text from the catalogues.
 
-Layout, top to bottom: the progress steps and the language buttons; the pictogram (or the
-live camera) beside the instruction, its detail and the quality hint; the calm countdown.
+Layout, top to bottom: the progress steps; the pictogram (or the live camera) beside the
+instruction, its detail and the quality hint; the calm countdown; the language buttons.
 The window does no work of its own: views arrive through ``post`` from any thread and are
 painted on Qt's thread, so inference never blocks the screen.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -130,21 +130,8 @@ class TravellerWindow(QWidget):
             self.step_markers[step], self.step_labels[step] = marker, label
             top.addWidget(marker)
             top.addWidget(label)
-            top.addSpacing(18)
+            top.addSpacing(10)
         top.addStretch(1)
-        self.language_label = QLabel()
-        self.language_label.setObjectName("language_label")
-        top.addWidget(self.language_label)
-        self.language_buttons: dict[str, QPushButton] = {}
-        for lang in TRAVELLER_LANGUAGES:
-            button = QPushButton(_text(lang, "language.name"))
-            button.setObjectName(f"lang_{lang}")
-            button.setFont(theme.font(lang, 22))
-            button.setMinimumSize(QSize(120, 64))  # a finger's target, not a mouse's
-            button.setCursor(Qt.CursorShape.PointingHandCursor)
-            button.clicked.connect(lambda _=False, lang=lang: self.language_chosen.emit(lang))
-            self.language_buttons[lang] = button
-            top.addWidget(button)
         root.addLayout(top)
 
         middle = QHBoxLayout()
@@ -206,6 +193,25 @@ class TravellerWindow(QWidget):
         bottom.addWidget(self.countdown)
         root.addLayout(bottom)
 
+        langs = QHBoxLayout()
+        langs.setSpacing(12)
+        self.language_label = QLabel()
+        self.language_label.setObjectName("language_label")
+        langs.addWidget(self.language_label)
+        self.language_buttons: dict[str, QPushButton] = {}
+        for lang in TRAVELLER_LANGUAGES:
+            button = QPushButton(_text(lang, "language.name"))
+            button.setObjectName(f"lang_{lang}")
+            button.setFont(theme.font(lang, 22))
+            label_width = QFontMetrics(button.font()).horizontalAdvance("✓ " + _text(lang, "language.name"))
+            button.setMinimumSize(QSize(max(110, label_width + 36), 64))  # a finger's target, not a mouse's
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.clicked.connect(lambda _=False, lang=lang: self.language_chosen.emit(lang))
+            self.language_buttons[lang] = button
+            langs.addWidget(button)
+        langs.addStretch(1)
+        root.addLayout(langs)
+
     # -- rendering ----------------------------------------------------------------------
     def post(self, view: TravellerView) -> None:
         """Thread-safe: queue ``view`` for painting on Qt's thread."""
@@ -224,7 +230,7 @@ class TravellerWindow(QWidget):
             label = self.step_labels[step]
             label.setText(t(f"progress.{step.value}"))
             is_current = i == current_index
-            label.setFont(theme.font(lang, 24, bold=is_current))
+            label.setFont(theme.font(lang, 22, bold=is_current))
             label.setStyleSheet(f"color: {(theme.TEXT if is_current else theme.MUTED).name()};")
             marker = self.step_markers[step]
             marker.status = "done" if (i < current_index or (done_all and i < len(STEPS) - 1)) else (
@@ -241,7 +247,7 @@ class TravellerWindow(QWidget):
                 f"QPushButton {{ color: {(theme.BACKGROUND if chosen else theme.TEXT).name()};"
                 f" background: {(theme.ACCENT if chosen else theme.PANEL).name()};"
                 f" border: {'4' if chosen else '2'}px solid {theme.ACCENT.name() if chosen else theme.MUTED.name()};"
-                " border-radius: 12px; padding: 6px 14px; }"
+                " border-radius: 12px; padding: 6px 8px; }"
             )
             button.setText(("✓ " if chosen else "") + _text(code, "language.name"))
 
