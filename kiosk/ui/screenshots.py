@@ -7,6 +7,7 @@ shows what a traveller or officer would see.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import tempfile
@@ -22,6 +23,8 @@ from kiosk.stores.gate import GateStore
 from kiosk.ui.console.accounts import AccountStore, Role
 from kiosk.ui.console.audit import StoreAuditSink
 from kiosk.ui.console.controller import ConsoleController
+from kiosk.ui.console.gateway import GatewayError
+from kiosk.ui.console.model import Door
 from kiosk.ui.console.window import ConsoleWindow
 from kiosk.ui.samples import face_pair, sample_gateway
 from kiosk.ui.traveller.window import TravellerWindow
@@ -125,8 +128,12 @@ def render_console(out: Path, language: str, data_root: Path) -> dict[str, Path]
     with console_rig(language, data_root) as rig:
         w = rig.window
         w.login.username.setText(SAMPLE_OFFICER)
+        w.sign_in(SAMPLE_OFFICER, "a mistyped password")  # the refusal shows, and is audited
+        w.login.username.setText(SAMPLE_OFFICER)
         paths["login"] = grab(w, out / f"console_{language}_login.png")
         w.sign_in(SAMPLE_OFFICER, SAMPLE_PASSWORD)
+        with contextlib.suppress(GatewayError):  # a sample lane refuses, and the refusal is audited
+            rig.controller.set_door("3", Door.ENTRY, False)
         for index, name in enumerate(CONSOLE_VIEWS[1:]):
             w.tabs.setCurrentIndex(index)
             w.refresh()

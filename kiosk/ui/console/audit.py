@@ -19,10 +19,13 @@ class AuditSink(Protocol):
 
     def entries(self, query: str = "", limit: int = 500) -> list[AuditEntry]: ...
 
+    def verify(self) -> tuple[bool, str]: ...
+
 
 def _entry(e: Any) -> AuditEntry:
     detail = json.dumps(dict(e.detail), ensure_ascii=False, sort_keys=True) if e.detail else ""
-    return AuditEntry(int(e.seq), str(e.time), e.actor, e.action, e.subject, detail)
+    when = str(e.time)[:19].replace("T", " ") + " UTC"
+    return AuditEntry(int(e.seq), when, e.actor, e.action, e.subject, detail)
 
 
 class StoreAuditSink:
@@ -50,3 +53,8 @@ class StoreAuditSink:
                 if not q or q in text:
                     found.append(entry)
         return found[::-1][:limit]
+
+    def verify(self) -> tuple[bool, str]:
+        """Whether the whole chain verifies, and the store's words for it."""
+        report = self.store.audit.verify()
+        return report.intact, report.message()

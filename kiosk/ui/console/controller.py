@@ -84,6 +84,10 @@ class ConsoleController:
         self._require("audit", activity=False)
         return self.audit.entries(query)
 
+    def verify_audit(self) -> tuple[bool, str]:
+        self._require("audit", activity=False)
+        return self.audit.verify()
+
     # -- commands -----------------------------------------------------------------------
     def decide(self, case: Case, decision: Decision, reason: str) -> None:
         officer = self._require("decide")

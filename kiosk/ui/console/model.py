@@ -92,7 +92,7 @@ class TransactionRecord:
 @dataclass(frozen=True)
 class AuditEntry:
     seq: int
-    time: str  # UTC, ISO 8601, as the audit store writes it
+    time: str  # "YYYY-MM-DD HH:MM:SS UTC"
     actor: str
     action: str
     target: str

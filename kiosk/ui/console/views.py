@@ -456,4 +456,7 @@ class AuditView(QWidget):
         except SessionLocked:
             return
         fill(self.table, [[e.time, e.actor, e.action, e.target, e.details] for e in entries])
-        self.count.setText(self.cat.text("audit.count", n=len(entries)))
+        intact, words = self.controller.verify_audit()
+        mark = "✓ " + self.cat.text("audit.intact") if intact else "⚠ " + self.cat.text("audit.broken")
+        self.count.setText(f"{self.cat.text('audit.count', n=len(entries))} · {mark} ({words})")
+        self.count.setStyleSheet("" if intact else f"color: {theme.BAD.name()}; font-weight: bold;")
