@@ -26,6 +26,14 @@ def register(sub: Any) -> None:
     shots.add_argument("--console-languages", default="vi,en", help="console languages (comma-separated)")
     shots.set_defaults(handler=_screenshots)
 
+    demo = ui_sub.add_parser("demo", help="session bundles through the engine, shown on the kiosk and the console")
+    demo.add_argument("bundles", type=Path, nargs="+", metavar="BUNDLE", help="bundle folders (kiosk synth sessions)")
+    demo.add_argument("--out", type=Path, help="run offscreen: write screenshots and demo.jsonl here, approve "
+                      "referrals automatically, stop at the end")
+    demo.add_argument("--realtime", action="store_true", help="human and door timings at real speed")
+    demo.add_argument("--officer-s", type=float, default=60.0, help="how long a referred traveller waits (s)")
+    demo.set_defaults(handler=_demo)
+
     officer = ui_sub.add_parser("officer", help="officer accounts of the console")
     officer_sub = officer.add_subparsers(dest="officer_command", required=True, metavar="ACTION")
     add = officer_sub.add_parser("add", help="create an account (password from the terminal or stdin)")
@@ -65,6 +73,21 @@ def _screenshots(args: argparse.Namespace, config: Config) -> int:
     paths = render_all(args.out, config.data.root, kiosk_langs, console_langs)
     print(f"{len(paths)} screenshots in {args.out}")
     return 0
+
+
+def _demo(args: argparse.Namespace, config: Config) -> int:
+    import os
+
+    from kiosk.ui.demo import run_demo
+
+    bundles = [p for p in args.bundles if (p / "manifest.json").is_file()]
+    for path in sorted(set(args.bundles) - set(bundles)):
+        print(f"kiosk ui demo: {path}: not a session bundle (no manifest.json)", file=sys.stderr)
+    if not bundles:
+        return 2
+    if args.out is not None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    return run_demo(config, sorted(bundles), args.out, args.realtime, args.officer_s)
 
 
 def _accounts(config: Config) -> Any:
