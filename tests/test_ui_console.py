@@ -12,7 +12,7 @@ from kiosk.stores.gate import GateStore
 from kiosk.ui.console.accounts import AccountError, AccountStore, AuthError, Role
 from kiosk.ui.console.audit import StoreAuditSink
 from kiosk.ui.console.controller import ConsoleController
-from kiosk.ui.console.gateway import GatewayError
+from kiosk.ui.console.gateway import GatewayError, InProcessGateway
 from kiosk.ui.console.model import Decision, Door, LaneStatus
 from kiosk.ui.console.session import NotAllowed, SessionLocked
 from kiosk.ui.i18n import CONSOLE_LANGUAGES, catalogue
@@ -221,3 +221,57 @@ def test_the_lock_button_returns_to_sign_in_keeping_the_officer_id(data_root: Pa
         assert w.login.username.text() == SAMPLE_OFFICER
         with pytest.raises(SessionLocked):
             rig.controller.lanes()
+
+
+def test_the_window_locks_after_the_idle_time_and_says_why(accounts: AccountStore, tmp_path: Path,
+                                                           data_root: Path) -> None:
+    from kiosk.ui.console.window import ConsoleWindow
+    from kiosk.ui.screenshots import application
+
+    application()
+    clock = Clock()
+    controller = make_controller(accounts, tmp_path, data_root, clock)
+    window = ConsoleWindow(controller, "vi", refresh_ms=60_000)
+    try:
+        window.sign_in("o.pham", PASSWORD)
+        assert window.pages.currentWidget() is window.main
+        clock.t += 119
+        window.tick()
+        assert window.pages.currentWidget() is window.main
+        clock.t += 2
+        window.tick()
+        assert window.pages.currentWidget() is window.login
+        assert window.login.message.text() == "⚠ " + catalogue("console", "vi").text("login.idle_locked", minutes=2)
+    finally:
+        window.dispose()
+
+
+def test_door_buttons_go_through_the_controller_and_emergency_needs_two_taps(accounts: AccountStore,
+                                                                             tmp_path: Path,
+                                                                             data_root: Path) -> None:
+    from kiosk.ui.console.window import ConsoleWindow
+    from kiosk.ui.screenshots import application
+
+    application()
+    controller = make_controller(accounts, tmp_path, data_root, Clock())
+    gateway = controller.gateway
+    assert isinstance(gateway, InProcessGateway)
+    lane = RecordingLane()
+    gateway.attach(LaneStatus("4", "idle", None), lane)
+    window = ConsoleWindow(controller, "en", refresh_ms=60_000)
+    try:
+        window.sign_in("o.pham", PASSWORD)
+        window.refresh()
+        card = window.lanes.cards["4"]
+        card.buttons["open_exit"].click()
+        card.emergency.click()
+        assert lane.commands == [("door", "exit", "True")]  # the first emergency tap only arms it
+        assert card.emergency.text().endswith(catalogue("console", "en").text("lane.emergency_confirm"))
+        card.emergency.click()
+        assert lane.commands == [("door", "exit", "True"), ("emergency",)]
+        window.lanes.cards["1"].buttons["close_entry"].click()  # a sample lane: refused, shown, audited
+        assert window.message.text().startswith("⚠ ")
+        actions = [e.action for e in controller.audit.entries()]
+        assert actions[:3] == ["close_entry_failed", "emergency_open", "open_exit"]
+    finally:
+        window.dispose()
