@@ -82,3 +82,20 @@ def test_manifest_errors(bundle: Path, tmp_path: Path, change: dict[str, object]
     (broken / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(BundleError, match=message):
         load_bundle(broken)
+
+
+def test_video_clip_is_read_with_its_frame_times(bundle: Path, tmp_path: Path) -> None:
+    import cv2
+
+    target = _copy(bundle, tmp_path)
+    fourcc = cv2.VideoWriter.fourcc(*"MJPG")
+    writer = cv2.VideoWriter(str(target / "face.avi"), fourcc, 10.0, (320, 240))
+    for k in range(5):
+        writer.write(np.full((240, 320, 3), 40 * k, np.uint8))
+    writer.release()
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    manifest["timeline"][2] = {"event": "face", "after_s": 0.3, "video": "face.avi"}
+    (target / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    face = load_bundle(target).timeline[2]
+    assert len(face.frames) == 5
+    assert face.timestamps_s == pytest.approx((0.0, 0.1, 0.2, 0.3, 0.4))

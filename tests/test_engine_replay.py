@@ -4,10 +4,15 @@ simulator over Modbus TCP. Stages whose models are not built must show up as suc
 from __future__ import annotations
 
 import dataclasses
+import json
+import shutil
 import threading
+import time
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
@@ -15,6 +20,7 @@ from gate_io.relay.registers import Coil
 from kiosk.config import Config
 from kiosk.engine import events as ev
 from kiosk.engine.clock import SimClock
+from kiosk.engine.store_ports import StoreRecorder
 from kiosk.replay.bundle import load_bundle
 from kiosk.replay.devices import ReplayDevices
 from kiosk.replay.runner import Replayer, relay
@@ -37,7 +43,7 @@ def lax_config(config: Config) -> Config:
 
 
 @pytest.fixture(scope="module")
-def replayer(lax_config: Config) -> Replayer:
+def replayer(lax_config: Config) -> Iterator[Replayer]:
     with relay(None, False, lax_config.engine.door_open_s, lax_config.engine.door_close_s) as (client, sim, scale):
         yield Replayer(lax_config, client, time_scale=scale, simulator=sim)
 
@@ -127,6 +133,37 @@ def test_officer_approves_a_referral_and_the_exit_opens(replayer: Replayer, bund
     assert exit_coil == [True]  # the simulator's exit door coil was on
 
 
+def _edited(bundle: Path, tmp_path: Path, edit: object) -> Path:
+    target = tmp_path / bundle.name
+    shutil.copytree(bundle, target)
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    edit(manifest, target)  # type: ignore[operator]
+    (target / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return target
+
+
+def test_unreadable_document_is_asked_again(replayer: Replayer, bundles: dict[str, Path], tmp_path: Path) -> None:
+    def blank_first(manifest: dict[str, list[dict[str, object]]], folder: Path) -> None:
+        noise = np.random.default_rng(0).integers(0, 255, (400, 400), dtype=np.uint8)
+        cv2.imwrite(str(folder / "blank.png"), noise)
+        manifest["timeline"].insert(0, {"event": "document", "after_s": 1.0, "kind": "barcode", "file": "blank.png"})
+
+    tx = replayer.replay(_edited(bundles["permit_valid"], tmp_path, blank_first)).transaction
+    assert tx is not None and tx.decision.outcome == "ACCEPT", tx and tx.decision.reasons
+    assert "present_document_again" in tx.prompts
+    assert any(r.code == "RETRIED" and "no barcode" in r.detail for r in tx.decision.reasons)
+
+
+def test_camera_gone_is_retried_then_referred(replayer: Replayer, bundles: dict[str, Path], tmp_path: Path) -> None:
+    def no_camera(manifest: dict[str, list[dict[str, object]]], folder: Path) -> None:
+        manifest["timeline"] = [e for e in manifest["timeline"] if e["event"] != "face"]
+
+    tx = replayer.replay(_edited(bundles["permit_valid"], tmp_path, no_camera)).transaction
+    assert tx is not None and tx.decision.outcome == "REFER"
+    assert "FACE_NOT_CAPTURED" in tx.decision.codes
+    assert tx.prompts.count("look_at_camera") == 2
+
+
 def test_relay_killed_mid_transaction_aborts_with_doors_closed(replayer: Replayer, bundles: dict[str, Path]) -> None:
     bundle = load_bundle(bundles["permit_valid"])
     clock = SimClock()
@@ -145,12 +182,20 @@ def test_relay_killed_mid_transaction_aborts_with_doors_closed(replayer: Replaye
 
     bus.subscribe(on_state, ev.StateChanged)
     bus.subscribe(faults.append, ev.DeviceFault)
+    recorder = StoreRecorder(store, "lane-1")
+    recorder.attach(bus)
     try:
         tx = engine.run_one(ReplayDevices(bundle, clock, sim, time_scale=replayer.time_scale), bundle.today)
+        refused = replayer.engine(bundle, clock, store).run_one(ReplayDevices(bundle, clock, sim), bundle.today)
+        assert recorder.last is not None
+        record = store.transactions.get(recorder.last)
+        assert record.decision == "ABORTED" and any(r["code"] == "DEVICE_FAULT" for r in record.reasons)
+        assert store.audit.verify().intact
     finally:
         engine.close()
         store.close()
         sim.start()
+    assert refused is None  # the lane takes no traveller while the controller is gone
     assert tx is not None and tx.aborted is not None
     assert tx.decision.outcome == "REFER" and "DEVICE_FAULT" in tx.decision.codes
     assert len(faults) == 1
@@ -158,3 +203,8 @@ def test_relay_killed_mid_transaction_aborts_with_doors_closed(replayer: Replaye
                                       require_healthy=False)
     assert status.healthy  # the lane recovered with both doors closed
     assert not any(sim.coils()[:2])
+    # the aborted traveller is still in the lane: an officer lets them out before the next one
+    replayer.client.open_entry()
+    time.sleep(0.3)
+    assert sim.step_back()
+    replayer.client.close_entry()

@@ -177,9 +177,17 @@ class Engine:
     # -- the transaction ------------------------------------------------------------------------
 
     def run_one(self, devices: Devices, today: date | None = None) -> Transaction | None:
-        """Wait for a traveller's document and take them through the lane; None if nobody came."""
+        """Wait for a traveller's document and take them through the lane.
+
+        None if nobody came, or if the lane is not ready (a relay fault not yet recovered): the lane
+        takes no traveller then.
+        """
         today = today or date.today()
         self._poll(_Run("", today, 0.0))
+        if not self.doors.ready():
+            self._emit(ev.Prompt(self.clock.now(), "lane_closed"))
+            self.clock.sleep(self.settings.document_s)
+            return None
         presentation = devices.wait_document(self.settings.document_s)
         if presentation is None:
             return None
@@ -192,7 +200,8 @@ class Engine:
                 self._enter(run, State.DECISION)
             else:
                 self._entry(run, devices)
-                if run.entered:
+                self._poll(run)
+                if run.entered and run.officer is None:  # an officer's word ends the biometrics
                     self._biometrics(run, devices, reference)
                 self._enter(run, State.DECISION)
             decision = self._decide(run)
@@ -302,11 +311,20 @@ class Engine:
     def _face(self, run: _Run, devices: Devices, reference: FaceTemplate) -> Job[
         tuple[FaceVerification | None, tuple[Finding, ...]]
     ] | None:
-        """Capture a clip and start verifying it (the result is awaited later, after the fingers)."""
-        self._prompt(run, "look_at_camera")
-        clip = devices.capture_face(self.settings.face_clip_s, self.settings.face_s)
+        """Capture a clip and start verifying it (the result is awaited later, after the fingers).
+
+        A camera that gives nothing is asked again (``face_retries``), then the face is not captured.
+        """
+        clip = None
+        for attempt in range(self.settings.face_retries + 1):
+            self._prompt(run, "look_at_camera")
+            clip = devices.capture_face(self.settings.face_clip_s, self.settings.face_s)
+            if clip is not None:
+                break
+            if attempt < self.settings.face_retries:
+                run.findings.append(Finding("RETRIED", "face: the camera gave no frames", "face"))
         if clip is None:
-            run.findings.append(Finding("FACE_NOT_CAPTURED", "camera gave no frames", "face"))
+            run.findings.append(Finding("FACE_NOT_CAPTURED", "the camera gave no frames", "face"))
             return None
         n = len(clip.frames)
         if n > self.settings.face_max_frames:

@@ -1,7 +1,9 @@
 """The engine's doors over the relay driver: command a door, wait until it has moved, count lane time.
 
-Opening returns when the door is open (after its opening time), and first waits until the other door
-is closed (the interlock); closing returns at once, and ``settle`` waits until the doors are closed. With a
+Opening returns when the door is passable (``passable`` of its opening time: the traveller starts
+through a door still opening, as the relay simulator's lane model lets them at 70 %), and first waits
+until the other door is closed (the interlock); closing returns at once, and ``settle`` waits until
+the doors are closed. With a
 simulated lane clock the doors of the simulator may move ``time_scale`` times faster than real
 ones, while the lane clock is charged the real motion times: replays stay fast and honest.
 """
@@ -25,6 +27,7 @@ class RelayDoors:
         close_s: float = 1.5,
         time_scale: float = 1.0,
         margin_s: float = 2.0,
+        passable: float = 0.7,
     ) -> None:
         self.client = client
         self.clock = clock
@@ -32,6 +35,7 @@ class RelayDoors:
         self.close_s = close_s
         self.time_scale = time_scale
         self.margin_s = margin_s
+        self.passable = passable  # fraction of the opening time after which a person fits through
         self._closing: dict[bool, float] = {}  # door (True = entry) -> clock time its close was commanded
 
     def _charge(self, seconds: float, real_elapsed: float) -> None:
@@ -44,8 +48,8 @@ class RelayDoors:
         self._settle(not entry)  # the interlock: the other door must be closed first
         start = time.monotonic()
         (self.client.open_entry if entry else self.client.open_exit)()
-        time.sleep(self.open_s * self.time_scale)
-        self._charge(self.open_s, time.monotonic() - start)
+        time.sleep(self.open_s * self.passable * self.time_scale)
+        self._charge(self.open_s * self.passable, time.monotonic() - start)
 
     def _close(self, entry: bool) -> None:
         """Command the door closed and return at once: the traveller's next step need not wait for it."""
@@ -64,6 +68,10 @@ class RelayDoors:
         self.client.wait_for(closed, self.close_s * self.time_scale + self.margin_s, require_healthy=False)
         if isinstance(self.clock, SimClock):
             self.clock.advance_to(since + self.close_s)
+
+    def ready(self) -> bool:
+        status = self.client.status()
+        return status.healthy and status.entry_closed and status.exit_closed
 
     def settle(self) -> None:
         """Wait until both doors commanded closed are closed (the lane is ready for the next traveller)."""

@@ -52,6 +52,7 @@ class StoreRecorder:
         self.store = store
         self.lane = lane
         self._open: int | None = None
+        self.last: int | None = None  # id of the last transaction closed
 
     def attach(self, bus: ev.EventBus) -> None:
         bus.subscribe(self._on_state, ev.StateChanged)
@@ -77,4 +78,4 @@ class StoreRecorder:
             )
             self.store.audit.append("gate", "decision", f"transaction {self._open}",
                                     {"decision": outcome, "codes": list(tx.decision.codes)})
-        self._open = None
+        self.last, self._open = self._open, None

@@ -33,6 +33,7 @@ from kiosk.config import Config
 from kiosk.replay.bundle import FORMAT
 from kiosk.synth.documents import DocumentType, PageSpec, london_portraits, random_spec, render_page
 from mrz.compose import compose_mrz
+from mrz.parse import parse_mrz
 from mrz.permits import Permit, issue_permit
 
 log = logging.getLogger(__name__)
@@ -204,7 +205,7 @@ class SessionWriter:
             spec = replace(spec, expiry_date=self.today - timedelta(days=int(self.rng.integers(1, 900))))
         lines = compose_mrz(spec.mrz_fields())
         if case == "tampered":
-            lines = _tamper(lines, self.rng)
+            lines = self._tampered(lines)
         photo, lines, _ = render_page(spec, self.rng, self.sources.root, lines)
         cv2.imwrite(str(folder / "document.jpg"), photo, [cv2.IMWRITE_JPEG_QUALITY, 92])
         manifest["notes"].update({"identity": identity.name, "mrz": list(lines)})
@@ -216,6 +217,18 @@ class SessionWriter:
         if case != "pad_attack":
             frames = live_clip(live, self.rng)
         return {"kind": "page", "file": "document.jpg"}, frames
+
+    def _tampered(self, lines: tuple[str, ...]) -> tuple[str, ...]:
+        """A tampered MRZ whose check digits fail even after the parser's look-alike repair.
+
+        Some single-digit changes can be "repaired" into a check that passes by reading another digit
+        as its look-alike letter (0/O, 2/Z); those are not the bad-check-digit case, so they are redrawn.
+        """
+        for _ in range(50):
+            tampered = _tamper(lines, self.rng)
+            if not parse_mrz(tampered, self.today).all_checks_passed:
+                return tampered
+        raise RuntimeError("no tampering of this MRZ makes its check digits fail")
 
     def _enrol_fingers(self, folder: Path, case: str, manifest: dict[str, Any], spec: PageSpec,
                        identity: Path) -> None:

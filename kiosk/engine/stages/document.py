@@ -71,7 +71,7 @@ class DocumentStage:
         except DocumentUnreadable as exc:
             return None, [Finding("DOC_UNREADABLE", str(exc), "document")]
         except ModelError as exc:
-            return None, [Finding("CAPABILITY_MISSING", f"MRZ reader: {exc}", "document")]
+            return None, [Finding("CAPABILITY_MISSING", f"MRZ reader: {str(exc).split(' (known:', 1)[0]}", "document")]
 
     def _permit(self, presentation: Presentation, today: date) -> tuple[Document | None, list[Finding]]:
         from mrz.barcodes import decode_barcodes

@@ -49,7 +49,7 @@ class FaceStage:
                         if not pad_path.is_file():
                             raise FileNotFoundError(str(pad_path))
                     except (ModelError, FileNotFoundError) as exc:
-                        self._liveness_missing = f"liveness model face_pad not available: {exc}"
+                        self._liveness_missing = f"liveness model face_pad not available: {_short(exc)}"
                         log.warning("%s; verifying without liveness", self._liveness_missing)
                         settings = dataclasses.replace(
                             settings, liveness=dataclasses.replace(settings.liveness, enabled=False)
@@ -64,17 +64,22 @@ class FaceStage:
         except FaceError as exc:
             return None, (Finding("FACE_NO_REFERENCE", f"document portrait: {exc}", "face"),)
         except ModelError as exc:
-            return None, (Finding("CAPABILITY_MISSING", f"face models: {exc}", "face"),)
+            return None, (Finding("CAPABILITY_MISSING", f"face models: {_short(exc)}", "face"),)
 
     def verify(self, clip: Clip, reference: FaceTemplate) -> tuple[FaceVerification | None, tuple[Finding, ...]]:
         try:
             pipeline, liveness_missing = self.pipeline()
             result = pipeline.verify_frames(list(clip.frames), list(clip.timestamps_s), reference)
         except ModelError as exc:
-            return None, (Finding("CAPABILITY_MISSING", f"face models: {exc}", "face"),)
+            return None, (Finding("CAPABILITY_MISSING", f"face models: {_short(exc)}", "face"),)
         except (FaceError, ValueError) as exc:
             return None, (Finding("FACE_NOT_CAPTURED", str(exc), "face"),)
         findings: tuple[Finding, ...] = ()
         if liveness_missing and result.frames_used > 0:
             findings = (Finding("LIVENESS_UNAVAILABLE", liveness_missing, "face"),)
         return result, findings
+
+
+def _short(exc: BaseException) -> str:
+    """An error's message without the list of every known model that ModelUnknown appends."""
+    return str(exc).split(" (known:", 1)[0]

@@ -38,6 +38,7 @@ class FingerStage:
         try:
             return self.pipeline().verify(capture.images, enrolled, capture.dpi), ()
         except ModelError as exc:
-            return None, (Finding("CAPABILITY_MISSING", f"finger models: {exc}", "fingers"),)
+            detail = f"finger models: {str(exc).split(' (known:', 1)[0]}"
+            return None, (Finding("CAPABILITY_MISSING", detail, "fingers"),)
         except (FingerError, ValueError) as exc:
             return None, (Finding("FINGER_NOT_CAPTURED", str(exc), "fingers"),)
