@@ -100,6 +100,10 @@ def test_a_referral_and_a_fault_reach_the_traveller() -> None:
     assert model.view.screen is Screen.OUT_OF_SERVICE  # not back to idle while the relay is gone
     adapter.recovered()
     assert model.view.screen is Screen.IDLE
+    bus.publish(ev.Prompt(2, "lane_closed"))  # the engine refuses travellers: relay not healthy
+    assert model.view.screen is Screen.OUT_OF_SERVICE
+    bus.publish(ev.StateChanged(3, "document", "idle"))  # a traveller taken again: the lane is back
+    assert model.view.screen is Screen.IDLE
     adapter.document_read("LAO")
     assert model.view.language == "lo"
 

@@ -50,6 +50,7 @@ PROMPT_SCREENS = {
     "go_back": Screen.TAKE_DOCUMENT,
 }
 PROMPT_HINTS = {"present_document_again": "document_unreadable"}
+LANE_CLOSED = "lane_closed"  # the engine refuses travellers until the relay is healthy again
 STATE_SCREENS = {
     "idle": Screen.IDLE,
     "entry": Screen.STEP_IN,
@@ -87,13 +88,20 @@ class TravellerAdapter:
 
     def _on_state(self, event: ev.StateChanged) -> None:
         screen = STATE_SCREENS.get(event.state)
-        if screen is Screen.IDLE and self.model.view.screen is Screen.OUT_OF_SERVICE:
-            return  # the lane stays out of service until ``recovered`` says otherwise
+        if self.model.view.screen is Screen.OUT_OF_SERVICE:
+            if event.state != "document":
+                return  # out of service until the lane takes a traveller again (or ``recovered``)
+            screen = Screen.IDLE
+        if screen is Screen.IDLE:
+            self._retried.clear()
         if screen is not None and screen is not self.model.view.screen:
-            self._retried.clear() if screen is Screen.IDLE else None
             self._show(screen)
 
     def _on_prompt(self, event: ev.Prompt) -> None:
+        if event.key == LANE_CLOSED:
+            if self.model.view.screen is not Screen.OUT_OF_SERVICE:
+                self._show(Screen.OUT_OF_SERVICE)
+            return
         screen = PROMPT_SCREENS.get(event.key)
         current = self.model.view.screen
         if screen is not None and screen is not current:
