@@ -228,3 +228,33 @@ def test_an_officer_approves_a_referral_on_the_console_and_the_exit_door_opens(
         assert gateway.transactions()[0].decision == "APPROVED"
     finally:
         store.close()
+
+
+def test_a_referral_left_open_by_the_engine_reaches_the_desk_with_its_evidence(
+    replayer: Replayer, impostor_bundle: Path
+) -> None:
+    bundle = load_bundle(impostor_bundle)
+    clock = SimClock()
+    bus = ev.EventBus()
+    store = replayer.store(bundle)
+    engine = replayer.engine(bundle, clock, store, bus, dataclasses.replace(replayer.config.engine, officer_s=0.0))
+    gateway = InProcessGateway()
+    commands = CommandLog()
+    LaneAdapter(gateway, "1", commands).attach(bus)
+    sim = replayer.simulator
+    assert sim is not None
+    try:
+        tx = engine.run_one(ReplayDevices(bundle, clock, sim, time_scale=replayer.time_scale), bundle.today)
+    finally:
+        engine.close()
+        store.close()
+    assert tx is not None and tx.decision.outcome == "REFER"
+    (case,) = gateway.referrals()
+    assert tx.face is not None
+    assert (case.face.score, case.face.threshold, case.face.passed) == (tx.face.score, tx.face.threshold, False)
+    fields = dict(case.document)
+    assert tx.document is not None and fields["Number"] == tx.document.document_number
+    assert any(r.startswith("FACE_MISMATCH") for r in case.reasons)
+    assert gateway.transactions()[0].decision == "REFER"
+    gateway.decide(case.case_id, Decision.REJECT, "seen at the desk: not the holder", "o.pham")
+    assert commands.commands == []  # the engine has moved on: nothing may reach the next traveller

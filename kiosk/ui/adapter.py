@@ -249,9 +249,19 @@ class LaneAdapter:
                 self._count += 1
                 case_id = f"{self.lane_id}-{self._count}"
             self.live_case = case_id
-            none = Measure(None, None, None)
-            self.gateway.refer(Case(case_id, self.lane_id, self.wall_clock(), self._status.traveller or "?", (),
-                                    None, None, none, none, (), (), tuple(event.codes)))
+            # The engine's DecisionMade carries codes; when it also carries the policy's Evidence
+            # (an ``evidence`` attribute), the officer sees the full case at once.
+            evidence = getattr(event, "evidence", None)
+            if evidence is not None:
+                doc = evidence.document
+                name = f"{doc.surname} {doc.given_names}".strip() if doc is not None else "?"
+                case = self._case(case_id, name, document=doc, face=evidence.face, fingers=evidence.fingers,
+                                  reasons=tuple(event.codes), watch=tuple(evidence.watchlist_hits), images={})
+            else:
+                none = Measure(None, None, None)
+                case = Case(case_id, self.lane_id, self.wall_clock(), self._status.traveller or "?", (), None, None,
+                            none, none, (), (), tuple(event.codes))
+            self.gateway.refer(case)
             self._publish(referral_id=case_id)
         elif self.live_case is not None:  # the officer's word reached the engine
             self.gateway.withdraw(self.live_case)
@@ -282,18 +292,23 @@ class LaneAdapter:
 
     def case_from(self, case_id: str, tx: Any, name: str, reasons: tuple[str, ...]) -> Case:
         """A referral with the transaction's full evidence, for the officer at the desk."""
-        face, live = tx.face, tx.face.liveness if tx.face is not None else None
-        fingers = tx.fingers
+        watch = tuple(r.detail for r in tx.decision.reasons if r.code.startswith("WATCHLIST"))
+        return self._case(case_id, name, document=tx.document, face=tx.face, fingers=tx.fingers, reasons=reasons,
+                          watch=watch, images=dict(tx.extra))
+
+    def _case(self, case_id: str, name: str, *, document: Any, face: Any, fingers: Any, reasons: tuple[str, ...],
+              watch: tuple[str, ...], images: dict[str, Any]) -> Case:
+        live = face.liveness if face is not None else None
         per_finger = tuple(
             FingerResult(m.position.name.lower(), m.score, m.threshold,
                          m.quality.score if m.quality is not None else None, m.matched)
             for m in (fingers.per_finger if fingers is not None else ())
         )
-        watch = tuple(r.detail for r in tx.decision.reasons if r.code.startswith("WATCHLIST"))
+        none = Measure(None, None, None)
         return Case(
-            case_id, self.lane_id, self.wall_clock(), name, document_fields(tx.document),
-            _rgb(tx.extra.get("portrait")), _rgb(tx.extra.get("live_face")),
-            Measure(face.score, face.threshold, face.same) if face is not None else Measure(None, None, None),
-            Measure(live.score, live.threshold, live.live) if live is not None else Measure(None, None, None),
+            case_id, self.lane_id, self.wall_clock(), name, document_fields(document),
+            _rgb(images.get("portrait")), _rgb(images.get("live_face")),
+            Measure(face.score, face.threshold, face.same) if face is not None else none,
+            Measure(live.score, live.threshold, live.live) if live is not None else none,
             per_finger, watch, reasons,
         )
