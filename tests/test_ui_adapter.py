@@ -253,7 +253,7 @@ def test_a_referral_left_open_by_the_engine_reaches_the_desk_with_its_evidence(
     assert tx.face is not None
     assert (case.face.score, case.face.threshold, case.face.passed) == (tx.face.score, tx.face.threshold, False)
     fields = dict(case.document)
-    assert tx.document is not None and fields["Number"] == tx.document.document_number
+    assert tx.document is not None and fields["number"] == tx.document.document_number
     assert any(r.startswith("FACE_MISMATCH") for r in case.reasons)
     assert gateway.transactions()[0].decision == "REFER"
     gateway.decide(case.case_id, Decision.REJECT, "seen at the desk: not the holder", "o.pham")

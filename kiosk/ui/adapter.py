@@ -184,18 +184,19 @@ def _rgb(bgr_or_rgb: Any) -> NDArray[np.uint8] | None:
 
 
 def document_fields(document: Any) -> tuple[tuple[str, str], ...]:
-    """The MRZ or permit fields an officer compares with the person (English field names, data values)."""
+    """The MRZ or permit fields an officer compares with the person: (console catalogue key under
+    ``doc.``, or the permit's own field name; value)."""
     if document is None:
         return ()
     fields = [
-        ("Kind", f"{document.kind.value} ({document.format})"), ("Number", document.document_number),
-        ("Issuing state", document.issuing_state), ("Nationality", document.nationality),
-        ("Surname", document.surname), ("Given names", document.given_names),
-        ("Birth date", document.birth_date.isoformat() if document.birth_date else "–"),
-        ("Sex", document.sex), ("Expiry", document.expiry_date.isoformat() if document.expiry_date else "–"),
+        ("kind", f"{document.kind.value} ({document.format})"), ("number", document.document_number),
+        ("issuing_state", document.issuing_state), ("nationality", document.nationality),
+        ("surname", document.surname), ("given_names", document.given_names),
+        ("birth_date", document.birth_date.isoformat() if document.birth_date else "–"),
+        ("sex", document.sex), ("expiry", document.expiry_date.isoformat() if document.expiry_date else "–"),
     ]
     failed = [c.name for c in document.failed_checks]
-    fields.append(("Checks", "all passed" if document.all_checks_passed else "failed: " + ", ".join(failed)))
+    fields.append(("checks", "✓" if document.all_checks_passed else "✗ " + ", ".join(failed)))
     fields += [(k, str(v)) for k, v in dict(document.extra).items()]
     return tuple(fields)
 

@@ -102,6 +102,7 @@ def run_demo(config: Config, bundles: list[Path], out: Path | None, realtime: bo
     kiosk.view_posted.connect(shoot_view)  # after show_view, which was connected first
 
     def on_referral() -> None:
+        """A referral the engine waits on: offscreen, photograph it and approve it (with a reason)."""
         console.refresh()
         if not offscreen or out is None:
             return
@@ -109,9 +110,17 @@ def run_demo(config: Config, bundles: list[Path], out: Path | None, realtime: bo
         console.refresh()
         shots.append(grab(console, out / f"{next(numbers):03d}_console_{current['bundle']}_referral.png"))
         detail = console.referrals.detail
-        if detail.case is not None:
+        if detail.case is not None and detail.case.case_id == gateway.lanes()[0].referral_id:
             detail.reason.setText(DEMO_REASON)
             detail.approve.click()
+
+    def on_end() -> None:
+        """A transaction ended: offscreen, photograph the desk's queue when a referral was left open."""
+        console.refresh()
+        if offscreen and out is not None and gateway.referrals():
+            console.tabs.setCurrentIndex(1)
+            console.refresh()
+            shots.append(grab(console, out / f"{next(numbers):03d}_console_{current['bundle']}_desk.png"))
 
     if offscreen:
         console.sign_in(DEMO_OFFICER, password)
@@ -143,6 +152,7 @@ def run_demo(config: Config, bundles: list[Path], out: Path | None, realtime: bo
                 LaneAdapter(gateway, LANE, engine).attach(bus)
                 bus.subscribe(lambda e: to_qt.call.emit(on_referral) if e.outcome == "REFER" else None,
                               ev.DecisionMade)
+                bus.subscribe(lambda e: to_qt.call.emit(on_end), ev.TransactionEnded)
                 ticker = threading.Event()
                 threading.Thread(target=_tick, args=(traveller, ticker), daemon=True).start()
                 try:

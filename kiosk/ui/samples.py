@@ -73,9 +73,9 @@ def sample_gateway(data_root: Path, now: float | None = None) -> InProcessGatewa
                          exit_door=DoorState.CLOSED, in_service=False), SampleLane("3"))
     gw.refer(Case(
         case_id="c-0001", lane_id="1", opened_at=now - 42, traveller="NGUYEN VAN AN",
-        document=(("Type", "border pass (TD1)"), ("Number", "B1234567"), ("Nationality", "VNM"),
-                  ("Surname", "NGUYEN"), ("Given names", "VAN AN"), ("Birth date", "1988-04-12"),
-                  ("Expiry", "2029-04-11"), ("Checks", "MRZ check digits valid")),
+        document=(("kind", "border_pass (TD1)"), ("number", "B1234567"), ("nationality", "VNM"),
+                  ("surname", "NGUYEN"), ("given_names", "VAN AN"), ("birth_date", "1988-04-12"),
+                  ("expiry", "2029-04-11"), ("checks", "✓")),
         portrait=portrait, live_face=live,
         face=Measure(0.512, 0.539, False), liveness=Measure(0.91, 0.5, True),
         fingers=(FingerResult("right_index", 0.41, 0.25, 62, True), FingerResult("left_index", None, 0.25, 18, None)),
@@ -85,7 +85,7 @@ def sample_gateway(data_root: Path, now: float | None = None) -> InProcessGatewa
     ))
     gw.refer(Case(
         case_id="c-0002", lane_id="2", opened_at=now - 8, traveller="CHEN MEI",
-        document=(("Type", "passport (TD3)"), ("Number", "E98765432"), ("Nationality", "CHN")),
+        document=(("kind", "passport (TD3)"), ("number", "E98765432"), ("nationality", "CHN")),
         portrait=portrait2, live_face=live2,
         face=Measure(0.81, 0.539, True), liveness=Measure(0.88, 0.5, True), fingers=(),
         watchlist=("WANTED (exit ban) — CHEN MEI, born 1990-02-01, source: ministry list 2026-11",),

@@ -296,7 +296,7 @@ class CaseDetail(QWidget):
         self.header.setText(f"{case.traveller} — {c.text('case.waiting_since', lane=case.lane_id, seconds=waited)}")
         self.portrait.set_image(case.portrait, c.text("case.no_image"))
         self.live.set_image(case.live_face, c.text("case.no_image"))
-        fill(self.document, [list(kv) for kv in case.document])
+        fill(self.document, [[c.text(f"doc.{k}") if f"doc.{k}" in c else k, v] for k, v in case.document])
         rows: list[list[str | tuple[str, str]]] = []
         for key, m in (("case.face_match", case.face), ("case.liveness", case.liveness)):
             rows.append([c.text(key), fmt(m.score), fmt(m.threshold), verdict(c, m.passed)])
