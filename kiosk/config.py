@@ -67,7 +67,6 @@ def _default_voices() -> dict[str, str]:
 class UiConfig:
     language: str = "en"
     console_language: str = "vi"
-    fullscreen: bool = True
     speech: bool = False
     voices: dict[str, str] = field(default_factory=_default_voices)
     accounts: Path = Path("var/console.db")

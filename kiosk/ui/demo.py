@@ -129,8 +129,6 @@ def run_demo(config: Config, bundles: list[Path], out: Path | None, realtime: bo
     for window, size in ((kiosk, (1600, 900)), (console, (1500, 960))):
         window.resize(*size)
         window.show()
-    if not offscreen and config.ui.fullscreen:
-        kiosk.showFullScreen()
 
     def lane_loop() -> None:
         with relay(None, realtime, config.engine.door_open_s, config.engine.door_close_s) as (client, sim, scale):
