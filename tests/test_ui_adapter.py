@@ -108,6 +108,17 @@ def test_a_referral_and_a_fault_reach_the_traveller() -> None:
     assert model.view.language == "lo"
 
 
+def test_camera_frames_reach_the_preview_and_bad_ones_are_dropped() -> None:
+    model = TravellerModel()
+    adapter = TravellerAdapter(model, EngineSettings())
+    grey = np.full((48, 64), 128, np.uint8)
+    adapter.frame(grey, (0.3, 0.2, 0.4, 0.5), True)
+    assert model.view.frame is not None and model.view.frame.shape == (48, 64, 3)
+    adapter.frame(np.zeros((48, 64, 3), np.float32), None, None)  # wrong type: dropped, the last frame stays
+    adapter.frame(np.zeros((48, 64, 4), np.uint8), None, None)  # RGBA: dropped
+    assert model.view.frame is not None and model.view.frame.dtype == np.uint8 and model.view.face_ok is True
+
+
 class CommandLog:
     """Records what would be queued on Engine.command (the routing under test, not a gate)."""
 

@@ -15,6 +15,7 @@ transaction's full evidence arrives with ``TransactionEnded``.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -39,6 +40,8 @@ from kiosk.ui.console.model import (
     TransactionRecord,
 )
 from kiosk.ui.viewmodel import FACE_HINTS, FINGER_HINTS, Box, Screen, TravellerModel
+
+log = logging.getLogger(__name__)
 
 # Engine prompts that name the next screen; other prompt keys are quality hints.
 PROMPT_SCREENS = {
@@ -131,8 +134,16 @@ class TravellerAdapter:
         self.model.set_nationality(nationality)
 
     def frame(self, rgb: NDArray[np.uint8] | None, face_box: Box | None, face_ok: bool | None) -> None:
-        """A live camera frame for the preview (from the camera's reader, not the engine)."""
-        self.model.set_frame(rgb, face_box, face_ok)
+        """A live camera frame for the preview (from the camera's reader, not the engine).
+
+        A grey frame is shown in grey; anything else that is not an RGB image is dropped with a
+        warning (the preview keeps its last frame; the gate goes on)."""
+        if rgb is not None and rgb.ndim == 2 and rgb.dtype == np.uint8:
+            rgb = np.repeat(rgb[..., None], 3, axis=2)
+        try:
+            self.model.set_frame(rgb, face_box, face_ok)
+        except ValueError as exc:
+            log.warning("camera preview frame dropped: %s", exc)
 
     def tick(self) -> None:
         """Called about twice a second (a UI timer): count the stage's budget down, in whole seconds."""

@@ -83,8 +83,9 @@ class TravellerView:
             raise ValueError(f"unknown traveller language {self.language!r}")
         if self.hint is not None and self.hint not in ALL_HINTS:
             raise ValueError(f"unknown hint {self.hint!r}")
-        if self.frame is not None and (self.frame.ndim != 3 or self.frame.shape[2] != 3):
-            raise ValueError(f"preview frame must be HxWx3 RGB, got shape {self.frame.shape}")
+        f = self.frame
+        if f is not None and (f.ndim != 3 or f.shape[2] != 3 or f.dtype != np.uint8):
+            raise ValueError(f"preview frame must be HxWx3 RGB uint8, got {f.dtype} {f.shape}")
 
     @property
     def step(self) -> Step | None:
