@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtGui import QFontMetrics
 
 from kiosk.ui.i18n import TRAVELLER_LANGUAGES, catalogue
-from kiosk.ui.screenshots import application, sample_views
+from kiosk.ui.screenshots import application, dispose, sample_views
 from kiosk.ui.speech import Speaker
 from kiosk.ui.traveller.window import TravellerWindow
 from kiosk.ui.viewmodel import Screen, TravellerView
@@ -21,12 +21,11 @@ SCRIPT_RANGES = {"lo": (0x0E80, 0x0EFF), "km": (0x1780, 0x17FF), "zh": (0x4E00, 
 @pytest.fixture(scope="module")
 def window() -> Iterator[TravellerWindow]:
     application()
-    w = TravellerWindow()
+    w = TravellerWindow(animate=False)
     w.resize(1280, 720)
     w.show()
     yield w
-    w.close()
-    w.deleteLater()
+    dispose(w)
 
 
 @pytest.mark.parametrize("language", TRAVELLER_LANGUAGES)
@@ -99,3 +98,23 @@ def test_spoken_prompts_are_off_unless_asked_and_silent_without_a_voice() -> Non
     cmd = on.command("Nhìn vào camera", "vi")
     assert cmd is not None and cmd[1:3] == ["-v", "vi"] and cmd[-1] == "Nhìn vào camera"
     assert on.command("ເບິ່ງກ້ອງ", "lo") is None
+
+
+def test_the_arrows_move_slowly_when_animated(data_root: Path) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    application()
+    w = TravellerWindow(animate=True)
+    w.resize(800, 450)
+    w.show()
+    try:
+        w.show_view(TravellerView(Screen.PROCEED, "en"))
+        before = w.grab().toImage()
+        for _ in range(5):
+            w._step_animation()
+        QApplication.processEvents()
+        assert w.pictogram.phase > 0.1
+        assert w.grab().toImage() != before
+    finally:
+        w.animation.stop()
+        dispose(w)

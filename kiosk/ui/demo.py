@@ -34,7 +34,7 @@ from kiosk.ui.console.audit import StoreAuditSink
 from kiosk.ui.console.controller import ConsoleController
 from kiosk.ui.console.gateway import InProcessGateway
 from kiosk.ui.console.window import ConsoleWindow
-from kiosk.ui.screenshots import application, grab
+from kiosk.ui.screenshots import application, dispose, grab
 from kiosk.ui.speech import Speaker
 from kiosk.ui.traveller.window import TravellerWindow
 from kiosk.ui.viewmodel import Screen, TravellerModel, TravellerView
@@ -173,6 +173,8 @@ def run_demo(config: Config, bundles: list[Path], out: Path | None, realtime: bo
     app.exec()
     worker.join(timeout=5.0)
     console.dispose()
+    kiosk.animation.stop()
+    dispose(kiosk)
     console_store.close()
     if out is not None:
         (out / "demo.jsonl").write_text("".join(json.dumps(r) + "\n" for r in results), encoding="utf-8")

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QCoreApplication, QEvent, QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.stores.gate import GateStore
@@ -75,6 +75,13 @@ def sample_views(language: str, data_root: Path) -> dict[Screen, TravellerView]:
     }
 
 
+def dispose(widget: QWidget) -> None:
+    """Close and delete a window now: one left to Python's garbage collector at exit can crash Qt."""
+    widget.close()
+    widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
 def grab(widget: QWidget, path: Path) -> Path:
     QApplication.processEvents()
     if not widget.grab().save(str(path)):
@@ -84,16 +91,14 @@ def grab(widget: QWidget, path: Path) -> Path:
 
 def render_traveller(out: Path, language: str, data_root: Path) -> dict[Screen, Path]:
     application()
-    window = TravellerWindow()
+    window = TravellerWindow(animate=False)  # screenshots are reproducible
     window.resize(*KIOSK_SIZE)
     window.show()
     paths = {}
     for screen, view in sample_views(language, data_root).items():
         window.show_view(view)
         paths[screen] = grab(window, out / f"traveller_{language}_{screen.value}.png")
-    window.close()
-    window.deleteLater()
-    QApplication.processEvents()
+    dispose(window)
     return paths
 
 

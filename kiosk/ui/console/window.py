@@ -7,7 +7,7 @@ officer id filled in.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -109,7 +109,7 @@ class ConsoleWindow(QWidget):
             app.removeEventFilter(self)
         self.close()
         self.deleteLater()
-        QApplication.processEvents()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         if event.type() in ACTIVITY_EVENTS and self.controller.session is not None:

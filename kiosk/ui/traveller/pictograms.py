@@ -6,6 +6,7 @@ for the part the traveller acts on, so it reads on the kiosk's dark background.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
@@ -24,13 +25,16 @@ def _pen(p: QPainter, width: float = 3.0, accent: bool = False) -> None:
     p.setBrush(Qt.BrushStyle.NoBrush)
 
 
-def _arrow(p: QPainter, start: QPointF, end: QPointF, head: float = 7.0) -> None:
-    """A thick accent arrow from ``start`` to ``end``."""
+def _arrow(p: QPainter, start: QPointF, end: QPointF, head: float = 7.0, phase: float = 0.0) -> None:
+    """A thick accent arrow from ``start`` to ``end``, nudged gently along itself by ``phase`` (0-1)."""
     _pen(p, 4.0, accent=True)
-    p.drawLine(start, end)
     d = end - start
     length = max((d.x() ** 2 + d.y() ** 2) ** 0.5, 1e-6)
     ux, uy = d.x() / length, d.y() / length
+    shift = 3.0 * math.sin(2.0 * math.pi * phase)
+    start = QPointF(start.x() + shift * ux, start.y() + shift * uy)
+    end = QPointF(end.x() + shift * ux, end.y() + shift * uy)
+    p.drawLine(start, end)
     left = QPointF(end.x() - head * ux + head * 0.6 * uy, end.y() - head * uy - head * 0.6 * ux)
     right = QPointF(end.x() - head * ux - head * 0.6 * uy, end.y() - head * uy + head * 0.6 * ux)
     p.setBrush(QBrush(theme.ACCENT))
@@ -70,10 +74,10 @@ def _scanner(p: QPainter) -> None:
     p.drawLine(QPointF(20, 78), QPointF(80, 78))
 
 
-def draw_idle(p: QPainter) -> None:
+def draw_idle(p: QPainter, phase: float = 0.0) -> None:
     _scanner(p)
     _passport(p, QRectF(30, 14, 28, 36))
-    _arrow(p, QPointF(44, 52), QPointF(44, 67))
+    _arrow(p, QPointF(44, 52), QPointF(44, 67), phase=phase)
     _pen(p, 2.5)  # the permit barcode, the other way in
     p.drawRect(QRectF(68, 22, 18, 18))
     for i in range(3):
@@ -82,17 +86,17 @@ def draw_idle(p: QPainter) -> None:
     p.drawRect(QRectF(80, 34, 3, 3))
 
 
-def draw_step_in(p: QPainter) -> None:
+def draw_step_in(p: QPainter, phase: float = 0.0) -> None:
     _pen(p)
     p.drawLine(QPointF(62, 12), QPointF(62, 90))  # door frame, the door swung open
     p.drawLine(QPointF(92, 12), QPointF(92, 90))
     p.drawLine(QPointF(62, 12), QPointF(92, 12))
     p.drawLine(QPointF(62, 90), QPointF(74, 70))
     _person(p, 34, 30, 1.2, walking=True)
-    _arrow(p, QPointF(44, 88), QPointF(76, 88))
+    _arrow(p, QPointF(44, 88), QPointF(76, 88), phase=phase)
 
 
-def draw_look_at_camera(p: QPainter) -> None:
+def draw_look_at_camera(p: QPainter, phase: float = 0.0) -> None:
     _pen(p)
     p.drawRoundedRect(QRectF(34, 8, 32, 18), 4, 4)  # the camera
     p.drawEllipse(QPointF(50, 17), 5, 5)
@@ -106,7 +110,7 @@ def draw_look_at_camera(p: QPainter) -> None:
         p.drawLine(QPointF(50 + dx * 0.4, 36), QPointF(50 + dx, 29))
 
 
-def draw_place_fingers(p: QPainter) -> None:
+def draw_place_fingers(p: QPainter, phase: float = 0.0) -> None:
     _pen(p)
     p.drawRoundedRect(QRectF(18, 72, 64, 14), 3, 3)  # the glass
     _pen(p, 3.0, accent=True)
@@ -121,15 +125,15 @@ def draw_place_fingers(p: QPainter) -> None:
         p.drawArc(QRectF(50 - r, 56 - r * 0.9, 2 * r, 1.8 * r), 0, 180 * 16)
     p.drawLine(QPointF(41, 56), QPointF(41, 60))
     p.drawLine(QPointF(59, 56), QPointF(59, 60))
-    _arrow(p, QPointF(80, 30), QPointF(80, 62), head=6.0)
+    _arrow(p, QPointF(80, 30), QPointF(80, 62), head=6.0, phase=phase)
 
 
-def draw_proceed(p: QPainter) -> None:
+def draw_proceed(p: QPainter, phase: float = 0.0) -> None:
     _person(p, 30, 26, 1.3, walking=True)
-    _arrow(p, QPointF(50, 50), QPointF(90, 50), head=10.0)
+    _arrow(p, QPointF(50, 50), QPointF(90, 50), head=10.0, phase=phase)
 
 
-def draw_wait_officer(p: QPainter) -> None:
+def draw_wait_officer(p: QPainter, phase: float = 0.0) -> None:
     _person(p, 36, 28, 1.3)
     _pen(p, 3.0)
     p.drawLine(QPointF(27, 21), QPointF(45, 21))  # the officer's cap
@@ -141,13 +145,13 @@ def draw_wait_officer(p: QPainter) -> None:
     p.drawLine(QPointF(82, 30), QPointF(66, 70))
 
 
-def draw_take_document(p: QPainter) -> None:
+def draw_take_document(p: QPainter, phase: float = 0.0) -> None:
     _scanner(p)
     _passport(p, QRectF(34, 26, 28, 36))
-    _arrow(p, QPointF(74, 60), QPointF(74, 18))
+    _arrow(p, QPointF(74, 60), QPointF(74, 18), phase=phase)
 
 
-def draw_out_of_service(p: QPainter) -> None:
+def draw_out_of_service(p: QPainter, phase: float = 0.0) -> None:
     pen = QPen(theme.BAD, 7.0)
     p.setPen(pen)
     p.setBrush(Qt.BrushStyle.NoBrush)
@@ -156,7 +160,7 @@ def draw_out_of_service(p: QPainter) -> None:
     p.drawLine(QPointF(30, 50), QPointF(70, 50))
 
 
-PICTOGRAMS: dict[Screen, Callable[[QPainter], None]] = {
+PICTOGRAMS: dict[Screen, Callable[[QPainter, float], None]] = {
     Screen.IDLE: draw_idle,
     Screen.STEP_IN: draw_step_in,
     Screen.LOOK_AT_CAMERA: draw_look_at_camera,
@@ -174,6 +178,7 @@ class Pictogram(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.kind = Screen.IDLE
+        self.phase = 0.0  # 0-1: where the arrows are in their slow back-and-forth
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
@@ -189,5 +194,5 @@ class Pictogram(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.translate((self.width() - side) / 2, (self.height() - side) / 2)
         p.scale(side / 100.0, side / 100.0)
-        PICTOGRAMS[self.kind](p)
+        PICTOGRAMS[self.kind](p, self.phase)
         p.end()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QFrame,
@@ -31,6 +31,7 @@ from kiosk.ui.traveller.preview import CameraPreview
 from kiosk.ui.viewmodel import PREVIEW_SCREENS, Screen, Step, TravellerView
 
 STEPS = tuple(Step)
+ANIMATION_PERIOD_S = 1.6  # one slow back-and-forth of the arrows
 
 
 def _text(language: str, key: str, **values: object) -> str:
@@ -95,7 +96,7 @@ class TravellerWindow(QWidget):
     view_posted = Signal(object)
     language_chosen = Signal(str)
 
-    def __init__(self, speaker: Speaker | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, speaker: Speaker | None = None, animate: bool = True, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("traveller")
         self.setStyleSheet(
@@ -113,6 +114,16 @@ class TravellerWindow(QWidget):
         self._build()
         self.view_posted.connect(self.show_view)
         self.show_view(self.view)
+        self.animation = QTimer(self)  # the pictogram's arrows move slowly back and forth
+        self.animation.setInterval(50)
+        self.animation.timeout.connect(self._step_animation)
+        if animate:
+            self.animation.start()
+
+    def _step_animation(self) -> None:
+        if self.isVisible() and self.visual.currentWidget() is self.pictogram:
+            self.pictogram.phase = (self.pictogram.phase + 0.05 / ANIMATION_PERIOD_S) % 1.0
+            self.pictogram.update()
 
     # -- construction -------------------------------------------------------------------
     def _build(self) -> None:
