@@ -96,9 +96,10 @@ class LoginPage(QWidget):
 class LaneCard(QFrame):
     """One lane: state, traveller, alarms, doors, and the door commands."""
 
-    def __init__(self, cat: Catalogue, lane_id: str, act: Callable[[str, Callable[[], None]], None]) -> None:
+    def __init__(self, cat: Catalogue, lane_id: str, controller: ConsoleController,
+                 act: Callable[[str, Callable[[], None]], None]) -> None:
         super().__init__()
-        self.cat, self.lane_id = cat, lane_id
+        self.cat, self.lane_id, self._controller = cat, lane_id, controller
         self.setObjectName(f"lane_{lane_id}")
         self.setFrameShape(QFrame.Shape.Box)
         self.setStyleSheet(f"QFrame#lane_{lane_id} {{ border: 2px solid {theme.MUTED.name()}; border-radius: 8px; }}")
@@ -135,13 +136,9 @@ class LaneCard(QFrame):
         self.emergency.clicked.connect(lambda: self._emergency(act))
         buttons.addWidget(self.emergency, 2, 0, 1, 2)
         grid.addLayout(buttons, 7, 0, 1, 2)
-        self._controller: ConsoleController
 
     def _door_command(self, door: Door, open_: bool) -> Callable[[], None]:
         return lambda: self._controller.set_door(self.lane_id, door, open_)
-
-    def bind(self, controller: ConsoleController) -> None:
-        self._controller = controller
 
     def _emergency(self, act: Callable[[str, Callable[[], None]], None]) -> None:
         """Two taps within five seconds: an emergency opening must not happen by a stray touch."""
@@ -201,8 +198,7 @@ class LanesView(QWidget):
                 card.setParent(None)
             self.cards = {}
             for i, s in enumerate(lanes):
-                card = LaneCard(self.cat, s.lane_id, self._act)
-                card.bind(self.controller)
+                card = LaneCard(self.cat, s.lane_id, self.controller, self._act)
                 self.cards[s.lane_id] = card
                 self.grid.addWidget(card, i // 3, i % 3)
         for s in lanes:
@@ -380,7 +376,10 @@ class ReferralsView(QWidget):
                     self.queue.setCurrentItem(item)
             self.queue.blockSignals(False)
             if current not in self._cases:
-                self.detail.show_case(None) if not cases else self.queue.setCurrentRow(0)
+                if cases:
+                    self.queue.setCurrentRow(0)
+                else:
+                    self.detail.show_case(None)
         self.empty.setVisible(not cases)
         self.count_changed.emit(len(cases))
 
