@@ -46,7 +46,7 @@ STEP_OF_SCREEN: dict[Screen, Step | None] = {
     Screen.PLACE_FINGERS: Step.FINGERS,
     Screen.PROCEED: Step.EXIT,
     Screen.WAIT_OFFICER: None,
-    Screen.TAKE_DOCUMENT: Step.DOCUMENT,
+    Screen.TAKE_DOCUMENT: None,  # the way back: no progress to show
     Screen.OUT_OF_SERVICE: None,
 }
 
