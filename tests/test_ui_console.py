@@ -275,3 +275,33 @@ def test_door_buttons_go_through_the_controller_and_emergency_needs_two_taps(acc
         assert actions[:3] == ["close_entry_failed", "emergency_open", "open_exit"]
     finally:
         window.dispose()
+
+
+def test_a_supervisor_unlocks_a_locked_officer_on_the_console(accounts: AccountStore, tmp_path: Path,
+                                                              data_root: Path) -> None:
+    from kiosk.ui.console.window import ConsoleWindow
+    from kiosk.ui.screenshots import application
+
+    application()
+    for _ in range(5):
+        with pytest.raises(AuthError):
+            accounts.authenticate("o.pham", "guess")
+    assert accounts.status("o.pham") == (5, True)
+    controller = make_controller(accounts, tmp_path, data_root, Clock())
+    window = ConsoleWindow(controller, "vi", refresh_ms=60_000)
+    try:
+        window.login.username.setText("o.pham")
+        window.login.password.setText(PASSWORD)
+        window.login.submit.click()
+        assert window.login.message.text() == "⚠ " + catalogue("console", "vi").text("login.locked")
+        window.sign_in("s.le", PASSWORD + "!")
+        window.tabs.setCurrentIndex(3)
+        window.audit.unlock_id.setText("o.pham")
+        window.audit.unlock_button.click()
+        assert window.audit.unlock_message.text().startswith("✓ ")
+        assert accounts.status("o.pham") == (0, False)
+        assert [(e.actor, e.action, e.target) for e in controller.audit.entries("unlock")] == [
+            ("s.le", "unlock_account", "o.pham")
+        ]
+    finally:
+        window.dispose()

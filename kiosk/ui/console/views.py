@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.ui import theme
+from kiosk.ui.console.accounts import AccountError
 from kiosk.ui.console.controller import ConsoleController
 from kiosk.ui.console.gateway import GatewayError
 from kiosk.ui.console.model import Case, Decision, Door, DoorState, LaneStatus
@@ -436,7 +437,19 @@ class AuditView(QWidget):
         self.query.setObjectName("audit_query")
         self.query.setPlaceholderText(cat.text("audit.filter"))
         row.addWidget(self.query, 1)
+        row.addSpacing(24)
+        self.unlock_id = QLineEdit()
+        self.unlock_id.setObjectName("unlock_id")
+        self.unlock_id.setPlaceholderText(cat.text("audit.unlock_id"))
+        self.unlock_button = QPushButton(cat.text("audit.unlock"))
+        self.unlock_button.setObjectName("unlock")
+        row.addWidget(self.unlock_id)
+        row.addWidget(self.unlock_button)
         layout.addLayout(row)
+        self.unlock_message = QLabel()
+        self.unlock_message.setObjectName("unlock_message")
+        layout.addWidget(self.unlock_message)
+        self.unlock_button.clicked.connect(self._unlock)
         keys = ("time", "officer", "action", "target", "details")
         self.table = table([cat.text(f"audit.{k}") for k in keys], "audit")
         layout.addWidget(self.table)
@@ -444,6 +457,20 @@ class AuditView(QWidget):
         self.count.setObjectName("audit_count")
         layout.addWidget(self.count)
         self.query.returnPressed.connect(self.refresh)
+
+    def _unlock(self) -> None:
+        """A supervisor clears an officer's lockout (audited by the controller)."""
+        username = self.unlock_id.text().strip()
+        if not username:
+            return
+        try:
+            self.controller.unlock_account(username)
+        except (AccountError, NotAllowed, SessionLocked) as exc:
+            self.unlock_message.setText("⚠ " + self.cat.text("error.action_failed", reason=str(exc)))
+            return
+        self.unlock_id.clear()
+        self.unlock_message.setText("✓ " + self.cat.text("audit.unlocked", officer=username))
+        self.refresh()
 
     def refresh(self) -> None:
         try:
