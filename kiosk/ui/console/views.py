@@ -441,6 +441,7 @@ class AuditView(QWidget):
         self.unlock_id = QLineEdit()
         self.unlock_id.setObjectName("unlock_id")
         self.unlock_id.setPlaceholderText(cat.text("audit.unlock_id"))
+        self.unlock_id.setMinimumWidth(260)
         self.unlock_button = QPushButton(cat.text("audit.unlock"))
         self.unlock_button.setObjectName("unlock")
         row.addWidget(self.unlock_id)
