@@ -164,6 +164,127 @@ def test_camera_gone_is_retried_then_referred(replayer: Replayer, bundles: dict[
     assert tx.prompts.count("look_at_camera") == 2
 
 
+def _with_fingers(bundle: Path, tmp_path: Path, data_root: Path, probe: str) -> Path:
+    """The permit bundle with a finger enrolled (FVC2004 DB1 finger 101, impressions 1-2) and one presented."""
+    fvc = data_root / "fingerprints/fvc2004/DB1_B"
+
+    def add(manifest: dict[str, object], folder: Path) -> None:
+        for k in (1, 2):
+            shutil.copyfile(fvc / f"101_{k}.png", folder / f"enrol/finger_{k}.png")
+        (folder / "finger").mkdir()
+        shutil.copyfile(fvc / probe, folder / "finger/probe.png")
+        enrolment = manifest["enrolment"]
+        assert isinstance(enrolment, dict)
+        enrolment["fingers"] = [{"position": 2, "images": ["enrol/finger_1.png", "enrol/finger_2.png"]}]
+        timeline = manifest["timeline"]
+        assert isinstance(timeline, list)
+        timeline.insert(3, {"event": "fingers", "after_s": 1.0, "dpi": 500,
+                            "fingers": [{"position": 2, "file": "finger/probe.png"}]})
+
+    return _edited(bundle, tmp_path, add)
+
+
+@pytest.fixture(scope="module")
+def finger_replayer(replayer: Replayer) -> Replayer:
+    """The same relay and models, with a policy that asks permit holders for one finger."""
+    policy = dataclasses.replace(replayer.config.policy, fingers_required={"permit": 1})
+    copy = Replayer.__new__(Replayer)
+    copy.__dict__.update(replayer.__dict__)
+    copy.config = dataclasses.replace(replayer.config, policy=policy)
+    return copy
+
+
+# 101_6 scores about 0.35 against 101_1-2 (threshold 0.25, uncalibrated); 104_5 about 0.02
+@pytest.mark.parametrize("case", [("101_6.png", "ACCEPT"), ("104_5.png", "REFER")], ids=["same", "other"])
+def test_fingers_verified_while_the_face_is(finger_replayer: Replayer, bundles: dict[str, Path], tmp_path: Path,
+                                            data_root: Path, case: tuple[str, str]) -> None:
+    probe, outcome = case
+    tx = finger_replayer.replay(_with_fingers(bundles["permit_valid"], tmp_path, data_root, probe)).transaction
+    assert tx is not None and tx.decision.outcome == outcome, tx and tx.decision.reasons
+    assert tx.fingers is not None and "fingers" in tx.stage_ms and "fingers" in tx.state_s
+    assert ("FINGER_MISMATCH" in tx.decision.codes) == (outcome == "REFER")
+
+
+def test_document_portrait_matches_the_live_clip(replayer: Replayer, bundles: dict[str, Path]) -> None:
+    """The passport face path without the MRZ: the portrait cut from the page against the smiling clip."""
+    from kiosk.engine.ports import Clip
+
+    bundle = load_bundle(bundles["genuine"])
+    page = next(e for e in bundle.timeline if e.event == "document")
+    face = next(e for e in bundle.timeline if e.event == "face")
+    assert page.image is not None
+    reference, problems = replayer.face.reference_from_page(page.image)
+    assert reference is not None and problems == ()
+    result, _ = replayer.face.verify(Clip(face.frames[:4], face.timestamps_s[:4]), reference)
+    assert result is not None and result.score >= result.threshold
+
+
+def test_second_person_in_the_lane_is_referred(replayer: Replayer, bundles: dict[str, Path]) -> None:
+    bundle = load_bundle(bundles["permit_valid"])
+    clock = SimClock()
+    bus = ev.EventBus()
+    store = replayer.store(bundle)
+    engine = replayer.engine(bundle, clock, store, bus)
+    sim = replayer.simulator
+    assert sim is not None
+
+    def tailgate(event: ev.DoorCommanded) -> None:
+        if event.door == "entry" and event.open:
+            sim.set_second_person(True)
+
+    bus.subscribe(tailgate, ev.DoorCommanded)
+    try:
+        tx = engine.run_one(ReplayDevices(bundle, clock, sim, time_scale=replayer.time_scale), bundle.today)
+    finally:
+        sim.set_second_person(False)
+        engine.close()
+        store.close()
+    assert tx is not None and tx.decision.outcome == "REFER"
+    assert "LANE_NOT_CLEAR" in tx.decision.codes
+
+
+def test_unreadable_store_refers_never_passes(replayer: Replayer, bundles: dict[str, Path]) -> None:
+    bundle = load_bundle(bundles["permit_valid"])
+    clock = SimClock()
+    store = replayer.store(bundle)
+    engine = replayer.engine(bundle, clock, store)
+    store.close()  # the database is gone: the watch list cannot be consulted
+    try:
+        tx = engine.run_one(ReplayDevices(bundle, clock, replayer.simulator, time_scale=replayer.time_scale),
+                            bundle.today)
+    finally:
+        engine.close()
+    assert tx is not None and tx.decision.outcome == "REFER"
+    assert "LOOKUP_FAILED" in tx.decision.codes
+
+
+class _BrokenCamera(ReplayDevices):
+    def capture_face(self, duration_s: float, timeout_s: float) -> None:
+        raise RuntimeError("camera driver crashed")
+
+
+def test_a_crashing_device_aborts_with_doors_closed(replayer: Replayer, bundles: dict[str, Path]) -> None:
+    bundle = load_bundle(bundles["permit_valid"])
+    clock = SimClock()
+    store = replayer.store(bundle)
+    engine = replayer.engine(bundle, clock, store)
+    sim = replayer.simulator
+    assert sim is not None
+    try:
+        tx = engine.run_one(_BrokenCamera(bundle, clock, sim, time_scale=replayer.time_scale), bundle.today)
+    finally:
+        engine.close()
+        store.close()
+    assert tx is not None and tx.aborted is not None and tx.decision.outcome == "REFER"
+    assert "INTERNAL_ERROR" in tx.decision.codes
+    replayer.client.wait_for(lambda s: s.entry_closed and s.exit_closed, 5.0)
+    # the traveller is still in the lane: let them out before the next test
+    replayer.client.open_entry()
+    time.sleep(0.3)
+    assert sim.step_back()
+    replayer.client.close_entry()
+
+
 def test_relay_killed_mid_transaction_aborts_with_doors_closed(replayer: Replayer, bundles: dict[str, Path]) -> None:
     bundle = load_bundle(bundles["permit_valid"])
     clock = SimClock()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.bench.finger import fusion_pairs, fvc_pairs, parse_samples
+from kiosk.bench.finger import all_impostor_pairs, comparisons, fusion_pairs, fvc_pairs, parse_samples
 
 
 def test_fvc_protocol_on_ten_fingers_of_eight_impressions() -> None:
@@ -38,3 +38,15 @@ def test_two_finger_fusion_pairs_the_same_positions_of_two_persons() -> None:
             assert samples[a].finger.split("_")[1] == samples[b].finger.split("_")[1]
     for comparison in impostor:
         assert all(samples[a].person != samples[b].person for a, b in comparison)
+
+
+def test_calibration_impostors_are_every_pair_of_different_fingers() -> None:
+    files = [Path(f"{100 + f}_{i}.png") for f in range(1, 5) for i in range(1, 4)]
+    samples = parse_samples(files, "fvc")
+    genuine, impostor = comparisons(samples, 1, "all")
+    assert len(genuine) == 4 * 3
+    assert len(impostor) == (12 * 11) // 2 - 4 * 3  # all pairs minus same-finger pairs
+    assert all(samples[a].finger != samples[b].finger for ((a, b),) in impostor)
+    assert len(all_impostor_pairs(samples)) == len(impostor)
+    _, fvc_impostor = comparisons(samples, 1, "fvc")
+    assert len(fvc_impostor) == 6  # first impressions only

@@ -129,6 +129,25 @@ def test_a_recomputed_sha256_chain_is_caught_by_the_hmac(tmp_path: Path) -> None
         assert store.audit.verify().first_bad_seq == 2
 
 
+def test_downgrading_the_chain_to_plain_sha256_is_caught(tmp_path: Path) -> None:
+    with _store(tmp_path, n=3) as store:
+        _drop_triggers(store.db.conn)
+        conn = store.db.conn
+        conn.execute("UPDATE meta SET value = 'sha256' WHERE key = 'audit_hash'")
+        prev = "0" * 64
+        for row in conn.execute("SELECT * FROM audit_log ORDER BY seq").fetchall():
+            payload = {"seq": row["seq"], "time": row["time"], "actor": row["actor"], "action": row["action"],
+                       "subject": row["subject"], "detail": row["detail"], "prev_hash": prev}
+            digest = hashlib.sha256(json.dumps(payload, sort_keys=True, separators=(",", ":"),
+                                               ensure_ascii=False).encode()).hexdigest()
+            conn.execute("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?", (prev, digest, row["seq"]))
+            prev = digest
+        conn.execute("UPDATE audit_head SET hash = ?, mac = ''", (prev,))
+    with GateStore.open(tmp_path / "gate.db", KEY, audit_hmac=True) as store:
+        report = store.audit.verify()
+    assert not report.intact and "audit_hmac is on" in (report.problem or "")
+
+
 def test_without_hmac_the_same_forgery_is_undetectable_so_hmac_is_the_default(tmp_path: Path) -> None:
     """Documents the limit of a plain hash chain; the default configuration keys it."""
     with _store(tmp_path, n=2, hmac=False) as store:

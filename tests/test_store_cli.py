@@ -50,9 +50,10 @@ def kiosk(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -
 
 def test_the_installed_entry_point_runs_a_store_command(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "KIOSK_STORE_KEY"}
-    result = subprocess.run([sys.executable, "-m", "kiosk", "audit", "verify", "--db", str(tmp_path / "new.db")],
+    result = subprocess.run([sys.executable, "-m", "kiosk", "audit", "verify", "--db", str(tmp_path / "none.db")],
                             capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, timeout=120, check=False)
-    assert result.returncode == 2 and "needs the store key" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 2 and "no database there" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "none.db").exists()
 
 
 @pytest.fixture
@@ -71,32 +72,43 @@ def test_keygen_refuses_to_replace_a_key(key_file: Path, kiosk: Kiosk) -> None:
     assert key_file.read_text() == before
 
 
-@pytest.mark.slow
-def test_enrol_with_the_real_face_and_finger_pipelines(
-    tmp_path: Path, key_file: Path, data_root: Path, kiosk: Kiosk
-) -> None:
+def _enrol_args(db: Path, number: str) -> tuple[str, ...]:
+    return ("enrol", "--db", str(db), "--document-number", number, "--surname", "Nguyễn", "--given-names",
+            "Văn Đức", "--birth-date", "1980-01-02", "--nationality", "VNM", "--expiry", "2031-01-01")
+
+
+def test_enrol_with_the_real_face_pipeline(tmp_path: Path, key_file: Path, data_root: Path, kiosk: Kiosk) -> None:
     db = tmp_path / "gate.db"
-    result = kiosk(
-        "enrol", "--db", str(db), "--document-number", "C1234567", "--surname", "Nguyễn", "--given-names",
-        "Văn Đức", "--birth-date", "1980-01-02", "--nationality", "VNM", "--expiry", "2031-01-01",
-        "--face", str(data_root / "faces" / "london" / "001" / "neutral.jpg"),
-        "--finger", f"right_index={data_root / 'fingerprints' / 'neurotech_uareu' / '012_2_1.png'}",
-        key_file=key_file,
-    )
+    face = data_root / "faces" / "london" / "001" / "neutral.jpg"
+    result = kiosk(*_enrol_args(db, "C1234567"), "--face", str(face), key_file=key_file)
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout.strip().splitlines()[-1])
-    assert summary["face"] is True and summary["fingers"] == ["right_index"]
+    assert summary["face"] is True and summary["fingers"] == []
     with GateStore.open(db, load_key(key_file, None)) as store:
         person = store.enrolment.by_document("C1234567")
         assert person is not None and person.face is not None and person.face.vector.shape == (128,)
-        assert list(person.fingers) == [FingerPosition.RIGHT_INDEX]
+        assert (person.surname, person.given_names) == ("Nguyễn", "Văn Đức")
         assert store.audit.entries()[-1].action == "enrol.person"
+
+
+@pytest.mark.slow
+def test_enrol_with_the_real_finger_pipeline(tmp_path: Path, key_file: Path, data_root: Path, kiosk: Kiosk) -> None:
+    db = tmp_path / "gate.db"
+    scan = data_root / "fingerprints" / "neurotech_uareu" / "012_2_1.png"
+    result = kiosk(*_enrol_args(db, "C1234567"), "--finger", f"right_index={scan}", key_file=key_file)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1])["fingers"] == ["right_index"]
+    with GateStore.open(db, load_key(key_file, None)) as store:
+        person = store.enrolment.by_document("C1234567")
+        assert person is not None and person.face is None
+        assert list(person.fingers) == [FingerPosition.RIGHT_INDEX]
+        assert len(person.fingers[FingerPosition.RIGHT_INDEX].minutiae) >= 12
 
 
 def test_enrol_refuses_bad_input_with_a_reason(tmp_path: Path, key_file: Path, kiosk: Kiosk) -> None:
     common = ("enrol", "--db", str(tmp_path / "gate.db"), "--document-number", "C1", "--surname", "A",
               "--given-names", "B", "--birth-date", "1980-01-02", "--nationality", "VNM")
-    bad_finger = kiosk(*common, "--finger", "eleventh=x.png", key_file=key_file)
+    bad_finger = kiosk(*common, "--finger", "2=a.png", "eleventh=x.png", key_file=key_file)
     assert bad_finger.returncode == 2 and "unknown finger position 'eleventh'" in bad_finger.stderr
     not_image = tmp_path / "face.jpg"
     not_image.write_bytes(b"not an image")

@@ -15,8 +15,8 @@ from kiosk.stores.gate import GateStore
 from kiosk.stores.transactions import CRASH_REASON
 from tests.conftest import PROJECT_ROOT
 
-HOLD_AFTER = 40  # complete transactions before the child stays mid-transaction
-EXTRA_AUDIT = 30  # audit entries written while held before the kill
+HOLD_AFTER = 15  # complete transactions before the child stays mid-transaction
+EXTRA_AUDIT = 20  # audit entries written while held before the kill
 
 
 def test_sigkill_mid_transaction_loses_nothing_committed(tmp_path: Path) -> None:
@@ -33,7 +33,7 @@ def test_sigkill_mid_transaction_loses_nothing_committed(tmp_path: Path) -> None
     audited: list[int] = []
     held: int | None = None
     after_hold = 0
-    deadline = time.monotonic() + 15.0
+    deadline = time.monotonic() + 17.0
     try:
         for line in child.stdout:
             word, *rest = line.split()

@@ -42,6 +42,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fusion", type=int, default=1, metavar="K", help="fuse K fingers per person (neurotech)")
     parser.add_argument("--dpi", type=int, default=500, help="sensor resolution (FVC2004 DB3: 512)")
     parser.add_argument(
+        "--impostors", choices=("fvc", "all"), default="fvc",
+        help="one finger: FVC impostors (first impressions) or every pair of different fingers",
+    )
+    parser.add_argument(
         "--engines", default=",".join(ENGINES), help=f"comma-separated subset of {','.join(ENGINES)} (default: all)"
     )
 
@@ -161,6 +165,52 @@ def _metrics(genuine: Sequence[float], impostor: Sequence[float]) -> dict[str, f
     }
 
 
+def _at_threshold(genuine: Sequence[float], impostor: Sequence[float], threshold: float) -> dict[str, float | None]:
+    """Error rates at the gate's configured decision threshold (calibrated elsewhere)."""
+    from biometrics.metrics import fmr_fnmr
+
+    fmr, fnmr = fmr_fnmr(genuine, impostor, threshold)
+    return {"threshold": threshold, "fmr_at_threshold": rounded(fmr, 5), "fnmr_at_threshold": rounded(fnmr, 5)}
+
+
+def all_impostor_pairs(samples: Sequence[Sample]) -> list[tuple[int, int]]:
+    """Every pair of images of different fingers: the large impostor set calibration needs."""
+    return [(i, j) for i, j in itertools.combinations(range(len(samples)), 2) if samples[i].finger != samples[j].finger]
+
+
+def comparisons(samples: Sequence[Sample], fusion: int, impostors: str) -> tuple[list[Comparison], list[Comparison]]:
+    """Genuine and impostor comparisons of the protocol (``impostors`` "fvc" or "all" for one finger)."""
+    if fusion > 1:
+        return fusion_pairs(samples, fusion)
+    genuine_pairs, impostor_pairs = fvc_pairs(samples)
+    if impostors == "all":
+        impostor_pairs = all_impostor_pairs(samples)
+    return [(p,) for p in genuine_pairs], [(p,) for p in impostor_pairs]
+
+
+def score(engine: Engine, images: Sequence[np.ndarray], needed: Sequence[tuple[int, int]]) -> tuple[
+    list[Any], dict[tuple[int, int], float], list[float], list[float]
+]:
+    """Templates, pair scores (0 when a side failed to extract) and the extract / match times."""
+    templates = []
+    extract_ms = []
+    for img in images:
+        start = time.perf_counter()
+        templates.append(engine.extract(img))
+        extract_ms.append((time.perf_counter() - start) * 1000.0)
+    scores: dict[tuple[int, int], float] = {}
+    match_ms = []
+    for a, b in needed:
+        ta, tb = templates[a], templates[b]
+        if ta is None or tb is None:
+            scores[(a, b)] = 0.0
+            continue
+        start = time.perf_counter()
+        scores[(a, b)] = engine.match(ta, tb)
+        match_ms.append((time.perf_counter() - start) * 1000.0)
+    return templates, scores, extract_ms, match_ms
+
+
 def run(args: argparse.Namespace, config: Config, emit: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
     from biometrics.finger import image as fimage
     from biometrics.finger.fusion import fuse
@@ -177,12 +227,7 @@ def run(args: argparse.Namespace, config: Config, emit: Callable[[dict[str, Any]
     if not samples:
         raise ValueError(f"no {args.layout}-named images in {args.dir}")
     images = [fimage.read(s.path) for s in samples]
-    if args.fusion == 1:
-        genuine_pairs, impostor_pairs = fvc_pairs(samples)
-        genuine_cmp: list[Comparison] = [(p,) for p in genuine_pairs]
-        impostor_cmp: list[Comparison] = [(p,) for p in impostor_pairs]
-    else:
-        genuine_cmp, impostor_cmp = fusion_pairs(samples, args.fusion)
+    genuine_cmp, impostor_cmp = comparisons(samples, args.fusion, args.impostors)
     needed = sorted({pair for cmp in genuine_cmp + impostor_cmp for pair in cmp})
 
     summary: dict[str, Any] = {
@@ -199,28 +244,15 @@ def run(args: argparse.Namespace, config: Config, emit: Callable[[dict[str, Any]
         if engine is None:
             summary[name] = None
             continue
-        templates = []
-        extract_ms = []
-        for sample, img in zip(samples, images, strict=True):
-            start = time.perf_counter()
-            template = engine.extract(img)
-            extract_ms.append((time.perf_counter() - start) * 1000.0)
-            templates.append(template)
+        templates, scores, extract_ms, match_ms = score(engine, images, needed)
+        for sample, template in zip(samples, templates, strict=True):
             if template is None:
                 emit({"engine": name, "file": sample.path.name, "failed_to_extract": True})
-        scores: dict[tuple[int, int], float] = {}
-        match_ms = []
-        for a, b in needed:
-            ta, tb = templates[a], templates[b]
-            if ta is None or tb is None:
-                scores[(a, b)] = 0.0
-                continue
-            start = time.perf_counter()
-            scores[(a, b)] = engine.match(ta, tb)
-            match_ms.append((time.perf_counter() - start) * 1000.0)
         genuine = [fuse([scores[p] for p in cmp], config.finger.fusion_rule) for cmp in genuine_cmp]
         impostor = [fuse([scores[p] for p in cmp], config.finger.fusion_rule) for cmp in impostor_cmp]
         result: dict[str, Any] = _metrics(genuine, impostor)
+        if name == "ours":  # only our scores live on the scale of the configured thresholds
+            result.update(_at_threshold(genuine, impostor, config.finger.threshold_for(args.fusion)))
         result.update(
             failed_to_extract=sum(t is None for t in templates),
             extract_ms_p50=rounded(percentile(extract_ms, 50), 1),

@@ -24,7 +24,7 @@ def _verify(args: argparse.Namespace, config: Config) -> int:
     from kiosk.stores.errors import StoreError
 
     try:
-        with open_for_cli(args, config, need_key=False) as store:
+        with open_for_cli(args, config, need_key=False, create=False) as store:
             report = store.audit.verify()
     except StoreError as exc:
         return store_error("audit verify", exc)

@@ -31,8 +31,8 @@ def register(sub: Any) -> None:
     parser.add_argument("--birth-date", required=True, help="YYYY-MM-DD")
     parser.add_argument("--nationality", required=True, help="ICAO 3-letter code")
     parser.add_argument("--face", type=Path, metavar="IMAGE", help="frontal photo of the traveller")
-    parser.add_argument("--finger", action="append", default=[], metavar="POSITION=IMAGE[,IMAGE...]",
-                        help="finger impressions; repeat for up to ten fingers")
+    parser.add_argument("--finger", action="extend", nargs="+", default=[], metavar="POSITION=IMAGE[,IMAGE...]",
+                        help="finger impressions, up to ten fingers (several after one --finger, or repeated)")
     parser.add_argument("--dpi", type=int, default=500, help="finger sensor resolution (default 500)")
     parser.set_defaults(handler=_enrol)
 

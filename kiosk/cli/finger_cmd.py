@@ -21,6 +21,15 @@ def register(sub: Any) -> None:
     verify.add_argument("--dpi", type=int, default=500, help="sensor resolution of both images (default 500)")
     verify.add_argument("--json", action="store_true", help="one JSON object on stdout")
     verify.set_defaults(handler=_verify)
+    calibrate = fsub.add_parser(
+        "calibrate", help="the decision threshold for a target false-match rate on a calibration set"
+    )
+    calibrate.add_argument("--dir", type=Path, required=True, help="calibration images (never a reported test set)")
+    calibrate.add_argument("--layout", choices=("fvc", "neurotech"), required=True, help="file naming scheme")
+    calibrate.add_argument("--dpi", type=int, default=500, help="sensor resolution (default 500)")
+    calibrate.add_argument("--fusion", type=int, default=1, metavar="K", help="fuse K fingers (neurotech layout)")
+    calibrate.add_argument("--fmr", type=float, default=5e-4, help="target false-match rate (default 5e-4)")
+    calibrate.set_defaults(handler=_calibrate)
 
 
 def _verify(args: argparse.Namespace, config: Config) -> int:
@@ -52,4 +61,34 @@ def _verify(args: argparse.Namespace, config: Config) -> int:
         "ms": round((time.perf_counter() - start) * 1000.0, 1),
     }
     print(json.dumps(result) if args.json else json.dumps(result, indent=2))
+    return 0
+
+
+def _calibrate(args: argparse.Namespace, config: Config) -> int:
+    """Every impostor pair of the set (all pairs of different fingers, or of different persons
+    when fusing): the threshold is the lowest score whose FMR on them is within ``--fmr``."""
+    from biometrics.finger import image as fimage
+    from biometrics.finger.fusion import fuse
+    from biometrics.metrics import fmr_fnmr, threshold_at_fmr
+    from kiosk.bench.common import image_files
+    from kiosk.bench.finger import _engines, comparisons, parse_samples, score
+
+    samples = parse_samples(image_files(args.dir), args.layout)
+    if not samples:
+        print(f"kiosk finger calibrate: no {args.layout}-named images in {args.dir}", file=sys.stderr)
+        return 2
+    genuine_cmp, impostor_cmp = comparisons(samples, args.fusion, "all")
+    needed = sorted({pair for cmp in genuine_cmp + impostor_cmp for pair in cmp})
+    engine = _engines(config, args.dpi, ["ours"])["ours"]
+    _templates, scores, _e, _m = score(engine, [fimage.read(s.path) for s in samples], needed)
+    genuine = [fuse([scores[p] for p in cmp], config.finger.fusion_rule) for cmp in genuine_cmp]
+    impostor = [fuse([scores[p] for p in cmp], config.finger.fusion_rule) for cmp in impostor_cmp]
+    threshold = threshold_at_fmr(impostor, args.fmr)
+    fmr, fnmr = fmr_fnmr(genuine, impostor, threshold)
+    result = {
+        "dir": str(args.dir), "fusion": args.fusion, "target_fmr": args.fmr, "threshold": round(threshold, 5),
+        "n_genuine": len(genuine), "n_impostor": len(impostor), "fmr": round(fmr, 6), "fnmr": round(fnmr, 5),
+        "date": time.strftime("%Y-%m-%d"),
+    }
+    print(json.dumps(result))
     return 0

@@ -18,11 +18,11 @@ def add_db_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", type=Path, help="database file (default: [stores] database)")
 
 
-def open_for_cli(args: argparse.Namespace, config: Config, need_key: bool = True) -> GateStore:
-    """The store named by ``--db`` or the configuration; StoreError propagates to ``run_store``."""
+def open_for_cli(args: argparse.Namespace, config: Config, need_key: bool = True, create: bool = True) -> GateStore:
+    """The store named by ``--db`` or the configuration (StoreError to the caller)."""
     from kiosk.stores import open_store
 
-    return open_store(config, need_key=need_key, database=getattr(args, "db", None))
+    return open_store(config, need_key=need_key, database=getattr(args, "db", None), create=create)
 
 
 def store_error(command: str, exc: Exception) -> int:
@@ -73,7 +73,7 @@ def _purge(args: argparse.Namespace, config: Config) -> int:
     if days < 0:
         return store_error("store purge", ValueError(f"--days must be >= 0, got {days}"))
     try:
-        with open_for_cli(args, config, need_key=False) as store:
+        with open_for_cli(args, config, need_key=False, create=False) as store:
             result = store.purge_samples(days)
     except StoreError as exc:
         return store_error("store purge", exc)
@@ -85,7 +85,7 @@ def _info(args: argparse.Namespace, config: Config) -> int:
     from kiosk.stores.errors import StoreError
 
     try:
-        with open_for_cli(args, config, need_key=False) as store:
+        with open_for_cli(args, config, need_key=False, create=False) as store:
             info = dict(store.info())
             info["integrity"] = store.integrity_check()
             info["open_transactions"] = store.transactions.open_ids()
@@ -99,7 +99,7 @@ def _recover(args: argparse.Namespace, config: Config) -> int:
     from kiosk.stores.errors import StoreError
 
     try:
-        with open_for_cli(args, config, need_key=False) as store, store.atomic():
+        with open_for_cli(args, config, need_key=False, create=False) as store, store.atomic():
             ids = store.transactions.recover_open()
             if ids:
                 store.audit.append("system", "transactions.recover", "transactions", {"aborted": ids})

@@ -1,4 +1,4 @@
-"""``kiosk watchlist add|import|match|list``: the watch list (banned from exit or entry, wanted).
+"""``kiosk watchlist add|import|match``: the watch list (banned from exit or entry, wanted).
 
 CSV for ``import`` (UTF-8, header row required, columns in any order)::
 
@@ -93,7 +93,7 @@ def _match(args: argparse.Namespace, config: Config) -> int:
     from kiosk.stores.errors import StoreError
 
     try:
-        with open_for_cli(args, config, need_key=False) as store:
+        with open_for_cli(args, config, need_key=False, create=False) as store:
             hits = store.watchlist.match(args.document_number, args.surname, args.given_names, args.birth_date)
     except StoreError as exc:
         return store_error("watchlist match", exc)

@@ -75,6 +75,7 @@ class _Run:
     entered: bool = False
     officer: str | None = None
     aborted: str | None = None
+    presentation_s: float = 0.0
 
 
 class Engine:
@@ -183,15 +184,20 @@ class Engine:
         takes no traveller then.
         """
         today = today or date.today()
-        self._poll(_Run("", today, 0.0))
+        try:
+            self._poll(_Run("", today, 0.0))  # door commands given between travellers
+        except DoorFault as exc:
+            self._emit(ev.DeviceFault(self.clock.now(), "relay", str(exc)))
         if not self.doors.ready():
             self._emit(ev.Prompt(self.clock.now(), "lane_closed"))
             self.clock.sleep(self.settings.document_s)
             return None
+        asked = self.clock.now()
         presentation = devices.wait_document(self.settings.document_s)
         if presentation is None:
             return None
         run = _Run(uuid.uuid4().hex[:12], today, self.clock.now(), state_started=self.clock.now())
+        run.presentation_s = run.started - asked
         try:
             self._enter(run, State.DOCUMENT)
             reference = self._document(run, devices, presentation)
@@ -208,6 +214,9 @@ class Engine:
             self._leave(run, devices, decision)
         except DoorFault as exc:
             decision = self._abort(run, "relay", str(exc))
+        except Exception as exc:  # a bug must still leave the lane safe and the transaction recorded
+            log.exception("transaction %s failed", run.id)
+            decision = self._abort(run, "engine", f"{type(exc).__name__}: {exc}", "INTERNAL_ERROR")
         transaction = self._transaction(run, decision)
         self._emit(ev.TransactionEnded(self.clock.now(), transaction))
         self.state = State.IDLE
@@ -246,11 +255,15 @@ class Engine:
         document = run.document
         assert document is not None
         start = time.perf_counter()
-        if self.watchlist is not None:
-            run.watch_hits = self.watchlist.check(document)
-        if self.enrolment is not None:
-            run.person = self.enrolment.lookup(document)
-            run.enrolled = run.person is not None
+        try:
+            if self.watchlist is not None:
+                run.watch_hits = self.watchlist.check(document)
+            if self.enrolment is not None:
+                run.person = self.enrolment.lookup(document)
+                run.enrolled = run.person is not None
+        except Exception as exc:  # a watch list that cannot be read must never let a traveller through
+            log.error("lookup failed for transaction %s: %s", run.id, exc)
+            run.findings.append(Finding("LOOKUP_FAILED", f"{type(exc).__name__}: {exc}", "document"))
         run.stage_ms["lookup"] = (time.perf_counter() - start) * 1000.0
 
     def _document_refused(self, run: _Run) -> bool:
@@ -268,6 +281,13 @@ class Engine:
         if not run.entered:
             detail = f"not in the lane within {self.settings.entry_s} s"
             run.findings.append(Finding("TRAVELLER_ABSENT", detail, "entry"))
+            return
+        try:
+            problem = self.doors.lane_problem()
+        except Exception as exc:  # the sensors come through the relay: its failure is a fault
+            raise DoorFault(f"lane sensors unreadable: {type(exc).__name__}: {exc}") from exc
+        if problem is not None:
+            run.findings.append(Finding("LANE_NOT_CLEAR", problem, "entry"))
 
     def _biometrics(self, run: _Run, devices: Devices, portrait: Job[tuple[FaceTemplate | None,
                                                                            tuple[Finding, ...]]] | None) -> None:
@@ -425,7 +445,7 @@ class Engine:
             log.warning("transaction %s: traveller did not leave the lane within %s s", run.id, self.settings.exit_s)
         self._enter(run, State.IDLE)
 
-    def _abort(self, run: _Run, device: str, detail: str) -> Decision:
+    def _abort(self, run: _Run, device: str, detail: str, code: str = "DEVICE_FAULT") -> Decision:
         """A device fault: doors closed (best effort), transaction recorded as aborted."""
         self._emit(ev.DeviceFault(self.clock.now(), device, detail))
         run.aborted = detail
@@ -433,7 +453,7 @@ class Engine:
             self.doors.close_all()
         except Exception as exc:  # the relay may be gone; its own watchdog closes the doors
             log.error("close_all after a fault failed too: %s", exc)
-        run.findings.append(Finding("DEVICE_FAULT", detail, run.state.value))
+        run.findings.append(Finding(code, detail, run.state.value))
         decision = decide(self._evidence(run), self.policy)
         if decision.outcome == "ACCEPT":  # never let an aborted transaction through
             decision = replace(decision, outcome="REFER")
@@ -453,4 +473,5 @@ class Engine:
             state_s={k: round(v, 3) for k, v in run.state_s.items()},
             engine_ms=round(sum(compute.values()), 1), lane_s=round(self.clock.now() - run.started, 3),
             aborted=run.aborted, officer=run.officer, prompts=tuple(run.prompts),
+            presentation_s=round(run.presentation_s, 3),
         )

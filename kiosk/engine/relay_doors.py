@@ -69,6 +69,12 @@ class RelayDoors:
         if isinstance(self.clock, SimClock):
             self.clock.advance_to(since + self.close_s)
 
+    def lane_problem(self) -> str | None:
+        status = self.client.status()
+        if status.multiple_persons:
+            return "the lane sensors see more than one person"
+        return None
+
     def ready(self) -> bool:
         status = self.client.status()
         return status.healthy and status.entry_closed and status.exit_closed

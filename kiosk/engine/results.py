@@ -26,6 +26,12 @@ class Transaction:
     officer: str | None = None
     prompts: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    presentation_s: float = 0.0  # clock time from the gate ready for a document to the document presented
+
+    @property
+    def cycle_s(self) -> float:
+        """Lane time of this traveller including the document presentation: the lane's cycle."""
+        return self.presentation_s + self.lane_s
 
     @property
     def scores(self) -> dict[str, float]:

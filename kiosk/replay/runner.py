@@ -74,7 +74,8 @@ class ReplayResult:
         return {
             "bundle": self.bundle, "case": self.case, "expected": self.expected, "decision": tx.decision.outcome,
             "reasons": [f"{r.code}: {r.detail}" if r.detail else r.code for r in tx.decision.reasons],
-            "scores": tx.scores, "stage_ms": tx.stage_ms, "total_ms": tx.engine_ms, "lane_s": tx.lane_s,
+            "scores": tx.scores, "stage_ms": tx.stage_ms, "total_ms": tx.engine_ms, "lane_s": round(tx.cycle_s, 3),
+            "state_s": tx.state_s,
             "aborted": tx.aborted,
         }
 
@@ -207,10 +208,10 @@ def summary(results: list[ReplayResult]) -> dict[str, Any]:
         entry["correct"] += int(r.correct)
     done = [r.transaction for r in results if r.transaction is not None]
     engine_ms = np.array([t.engine_ms for t in done]) if done else np.zeros(1)
-    lane_s = np.array([t.lane_s for t in done]) if done else np.zeros(1)
+    lane_s = np.array([t.cycle_s for t in done]) if done else np.zeros(1)
     # Throughput from the travellers who went through the lane (a document refused at the reader
     # takes the lane for a moment only and would flatter the figure).
-    through = [t.lane_s for t in done if "entry" in t.state_s]
+    through = [t.cycle_s for t in done if "entry" in t.state_s]
     mean_lane = float(np.mean(through)) if through else 0.0
     missing: dict[str, int] = {}
     for t in done:

@@ -54,7 +54,11 @@ def store_key(config: Config, environ: Mapping[str, str] | None = None) -> bytes
 
 
 def open_store(
-    config: Config, environ: Mapping[str, str] | None = None, need_key: bool = True, database: Path | None = None
+    config: Config,
+    environ: Mapping[str, str] | None = None,
+    need_key: bool = True,
+    database: Path | None = None,
+    create: bool = True,
 ) -> GateStore:
     """Open the configured store (or ``database``); without ``need_key`` a missing key is tolerated."""
     from kiosk.stores.errors import StoreKeyMissing
@@ -65,4 +69,4 @@ def open_store(
         if need_key:
             raise
         key = None
-    return GateStore.open(database or config.stores.database, key, audit_hmac=config.stores.audit_hmac)
+    return GateStore.open(database or config.stores.database, key, audit_hmac=config.stores.audit_hmac, create=create)

@@ -75,6 +75,7 @@ class AuditLog:
         self.db = db
         self.algorithm = algorithm
         self._cipher = cipher
+        self.algorithm_problem: str | None = None  # set by GateStore.open when config and file disagree
 
     def _digest(self, data: bytes) -> str:
         if self.algorithm == SHA256:
@@ -128,8 +129,10 @@ class AuditLog:
         def broken(seq: int, problem: str, n: int) -> AuditReport:
             return AuditReport(False, n, self.algorithm, seq, problem, triggers)
 
+        if self.algorithm_problem:
+            return broken(1, self.algorithm_problem, 0)
         expected, prev, n = 1, GENESIS, 0
-        with self.db.read() as conn:
+        with self.db.snapshot() as conn:
             cursor = conn.execute(
                 "SELECT seq, time, actor, action, subject, detail, prev_hash, hash FROM audit_log ORDER BY seq"
             )

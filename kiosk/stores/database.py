@@ -51,9 +51,13 @@ class Database:
         self._depth = 0
 
     @classmethod
-    def open(cls, path: Path, migrations: Sequence[Migration], busy_timeout_ms: int = 5000) -> Database:
-        """Open (creating if needed) and migrate the database at ``path``."""
+    def open(
+        cls, path: Path, migrations: Sequence[Migration], busy_timeout_ms: int = 5000, create: bool = True
+    ) -> Database:
+        """Open (creating it if needed and ``create``) and migrate the database at ``path``."""
         path = Path(path)
+        if not create and not path.is_file():
+            raise StoreDatabaseError(f"{path}: no database there (check --db or [stores] database)")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -131,6 +135,26 @@ class Database:
                 yield self.conn
             except sqlite3.Error as exc:
                 raise _domain_error(exc, self.path) from exc
+
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """A separate read-only connection on one consistent snapshot (WAL readers never block writers).
+
+        For long reads such as verifying the whole audit chain while lanes keep writing.
+        """
+        try:
+            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False,
+                                   isolation_level=None)
+        except sqlite3.Error as exc:
+            raise _domain_error(exc, self.path) from exc
+        try:
+            conn.row_factory = sqlite3.Row
+            conn.execute("BEGIN")
+            yield conn
+        except sqlite3.Error as exc:
+            raise _domain_error(exc, self.path) from exc
+        finally:
+            conn.close()
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with self.read() as conn:

@@ -46,15 +46,16 @@ class GateStore:
         self.audit = AuditLog(db, audit_algorithm, cipher)
 
     @classmethod
-    def open(cls, path: Path, key: bytes | None, audit_hmac: bool = True) -> GateStore:
+    def open(cls, path: Path, key: bytes | None, audit_hmac: bool = True, create: bool = True) -> GateStore:
         """Open or create the store at ``path`` with the store key.
 
         ``key`` may be None only for work that needs no secret (transactions, watch list, an
         unkeyed audit log); templates and samples then raise StoreKeyMissing. A key other than
         the one the database was created with raises StoreKeyInvalid at once. ``audit_hmac``
         applies when the database is created; afterwards the database's own choice holds.
+        Without ``create`` a missing file is an error instead of a new empty store.
         """
-        db = Database.open(Path(path), MIGRATIONS)
+        db = Database.open(Path(path), MIGRATIONS, create=create)
         try:
             cipher = StoreCipher(key) if key is not None else None
             if cipher is not None:
@@ -72,7 +73,18 @@ class GateStore:
         except BaseException:
             db.close()
             raise
-        return cls(db, cipher, algorithm)
+        # The configuration, outside the file, anchors the algorithm: someone who rewrites the
+        # chain with plain SHA-256 and flips the meta row is caught by verify().
+        problem: str | None = None
+        if algorithm not in (SHA256, HMAC_SHA256):
+            problem = f"unknown audit hash algorithm {algorithm!r} in the database (edited outside the gate)"
+            algorithm = HMAC_SHA256
+        elif audit_hmac and algorithm == SHA256:
+            problem = ("the audit log is chained with plain SHA-256 but [stores] audit_hmac is on "
+                       "(created without HMAC, or downgraded to forge the chain)")
+        store = cls(db, cipher, algorithm)
+        store.audit.algorithm_problem = problem
+        return store
 
     @contextmanager
     def atomic(self) -> Iterator[GateStore]:
