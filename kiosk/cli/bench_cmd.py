@@ -26,6 +26,7 @@ BENCHES = {
     "finger": "kiosk.bench.finger",
     "store": "kiosk.bench.store",
     "gate": "kiosk.bench.gate",
+    "ui": "kiosk.bench.ui",
 }
 
 

@@ -26,6 +26,7 @@ from kiosk.ui.console.controller import ConsoleController
 from kiosk.ui.console.gateway import GatewayError
 from kiosk.ui.console.model import Door
 from kiosk.ui.console.window import ConsoleWindow
+from kiosk.ui.qtfix import keep_none_alive
 from kiosk.ui.samples import face_pair, sample_gateway
 from kiosk.ui.traveller.window import TravellerWindow
 from kiosk.ui.viewmodel import Screen, TravellerView
@@ -51,6 +52,7 @@ def application() -> QApplication:
     """The process's QApplication (created offscreen when there is no display)."""
     if "QT_QPA_PLATFORM" not in os.environ and not os.environ.get("DISPLAY"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    keep_none_alive()
     app = QApplication.instance()
     if isinstance(app, QApplication):
         return app

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QFont
 
+from kiosk.ui.qtfix import keep_none_alive
+
+keep_none_alive()  # before any Qt call: see kiosk/ui/qtfix.py
+
 BACKGROUND = QColor("#0b1f33")  # deep navy: white on it is about 16:1
 PANEL = QColor("#14304d")
 TEXT = QColor("#ffffff")

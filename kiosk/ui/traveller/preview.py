@@ -20,10 +20,16 @@ GUIDE: Box = (0.32, 0.14, 0.36, 0.66)
 
 
 def to_qimage(frame: NDArray[np.uint8]) -> QImage:
-    """A deep copy of an RGB HxWx3 array as a QImage (Qt must not keep numpy's buffer)."""
-    rgb = np.ascontiguousarray(frame)
-    h, w, _ = rgb.shape
-    return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+    """An RGB HxWx3 array copied into a new QImage.
+
+    The pixels are written into the image's own buffer: building a QImage over numpy's buffer
+    (``QImage(data, w, h, ...)``) trips a reference-count bug of PySide6 after some hundred frames."""
+    h, w, _ = frame.shape
+    image = QImage(w, h, QImage.Format.Format_RGB888)
+    stride = image.bytesPerLine()
+    pixels = np.frombuffer(image.bits(), dtype=np.uint8, count=stride * h).reshape(h, stride)
+    pixels[:, : 3 * w] = np.ascontiguousarray(frame).reshape(h, 3 * w)
+    return image
 
 
 class CameraPreview(QWidget):
