@@ -86,8 +86,8 @@ class TravellerAdapter:
         with self._lock:
             budget = self.budgets.get(screen)
             self._deadline = None if budget is None else self.clock() + budget
-        fingers = (1, 1) if screen is Screen.PLACE_FINGERS else None
-        self.model.show(screen, countdown_s=None if budget is None else round(budget), fingers=fingers)
+        # How many fingers the policy asks for is not in the engine's events: no "finger n of m" yet.
+        self.model.show(screen, countdown_s=None if budget is None else round(budget))
 
     def _on_state(self, event: ev.StateChanged) -> None:
         screen = STATE_SCREENS.get(event.state)
