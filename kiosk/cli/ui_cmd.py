@@ -87,7 +87,8 @@ def _demo(args: argparse.Namespace, config: Config) -> int:
         return 2
     if args.out is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    return run_demo(config, sorted(bundles), args.out, args.realtime, args.officer_s)
+    return run_demo(config, sorted(bundles), args.out, realtime=args.realtime, officer_s=args.officer_s,
+                    say=lambda text: print(text, flush=True))
 
 
 def _accounts(config: Config) -> Any:

@@ -19,6 +19,7 @@ import secrets
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -65,8 +66,12 @@ class _Relay(QObject):
         self.call.connect(lambda fn: fn())
 
 
-def run_demo(config: Config, bundles: list[Path], out: Path | None, realtime: bool, officer_s: float) -> int:
-    """Run the bundles through the gate with both windows; returns 0 when every bundle ran."""
+def run_demo(config: Config, bundles: list[Path], out: Path | None, *, realtime: bool, officer_s: float,
+             say: Callable[[str], None] = log.info) -> int:
+    """Run the bundles through the gate with both windows; returns 0 when every bundle ran.
+
+    ``say`` receives what the person running the demo must read (the console's one-time
+    password, where the screenshots went, one JSON line per bundle)."""
     from kiosk.replay.bundle import BundleError, load_bundle
     from kiosk.replay.devices import ReplayDevices
     from kiosk.replay.runner import Replayer, relay
@@ -125,7 +130,7 @@ def run_demo(config: Config, bundles: list[Path], out: Path | None, realtime: bo
     if offscreen:
         console.sign_in(DEMO_OFFICER, password)
     else:
-        print(f"console account: {DEMO_OFFICER} / {password} (this run only)", flush=True)
+        say(f"console account: {DEMO_OFFICER} / {password} (this run only)")
     for window, size in ((kiosk, (1600, 900)), (console, (1500, 960))):
         window.resize(*size)
         window.show()
@@ -178,9 +183,9 @@ def run_demo(config: Config, bundles: list[Path], out: Path | None, realtime: bo
     console_store.close()
     if out is not None:
         (out / "demo.jsonl").write_text("".join(json.dumps(r) + "\n" for r in results), encoding="utf-8")
-        print(f"{len(shots)} screenshots and demo.jsonl in {out}")
+        say(f"{len(shots)} screenshots and demo.jsonl in {out}")
     for r in results:
-        print(json.dumps(r))
+        say(json.dumps(r))
     return 0 if results and all("error" not in r for r in results) else 1
 
 

@@ -1,7 +1,7 @@
 """Render every traveller screen and console view to PNG files, offscreen.
 
 Used by ``kiosk ui screenshots`` and the screenshot tests: the same code path the live
-windows use (``render`` with a view, the console fed through its gateway), so a screenshot
+windows use (``show_view`` with a view, the console fed through its gateway), so a screenshot
 shows what a traveller or officer would see.
 """
 
