@@ -49,3 +49,13 @@ def test_printed_mrz_gives_the_expected_decision(sessions: dict[str, dict[str, o
 def test_timeline_is_in_gate_order(sessions: dict[str, dict[str, object]]) -> None:
     events = [e["event"] for e in sessions["genuine"]["timeline"]]  # type: ignore[attr-defined]
     assert events == ["document", "enter", "face", "exit"]
+
+
+def test_video_session_has_real_frame_times(data_root: Path) -> None:
+    from kiosk.replay.synth import video_session
+
+    video = data_root / "video/talking/d11.mp4"
+    enrol, (frames, stamps) = video_session(video, np.random.default_rng(0))
+    assert enrol.ndim == 3 and max(enrol.shape[:2]) <= 640
+    assert len(frames) == len(stamps) == 8
+    assert stamps[0] == 0.0 and 1.0 <= stamps[-1] <= 1.6  # long enough for a liveness clip

@@ -6,7 +6,9 @@ feed against that client's own real photo on the passport) [REFER], expired [REJ
 digit of the document number changed, check digit kept) [REJECT], watchlist [REFER], permit_valid
 [ACCEPT], permit_forged [REJECT], permit_expired [REJECT], permit_revoked [REJECT], border_pass
 (fingers: enrolled from impressions 1-2, presented from 3-8) [ACCEPT], border_pass_impostor (another
-finger) [REFER], permit_impostor (a valid permit, another face than the enrolled one) [REFER].
+finger) [REFER], permit_impostor (a valid permit, another face than the enrolled one) [REFER],
+permit_video (a real talking or blinking video: enrolled from its first frame, the live clip from
+later frames, so the clip has the head motion and blinks of a live person) [ACCEPT].
 
 Passport pages are ``kiosk.synth.documents.render_page`` with a London neutral portrait; the live
 clip is the same person's smiling photo with head motion, camera noise and blur. Permits are signed
@@ -43,6 +45,7 @@ CASES: dict[str, str] = {
     "genuine": "ACCEPT", "impostor": "REFER", "pad_attack": "REFER", "expired": "REJECT", "tampered": "REJECT",
     "watchlist": "REFER", "permit_valid": "ACCEPT", "permit_forged": "REJECT", "permit_expired": "REJECT",
     "permit_revoked": "REJECT", "border_pass": "ACCEPT", "border_pass_impostor": "REFER", "permit_impostor": "REFER",
+    "permit_video": "ACCEPT",
 }
 KEY_ID = "TEST-ISSUER-1"
 PORT = "PORT-TEST"
@@ -58,6 +61,7 @@ class Sources:
     faces: list[Path]  # London identity folders (neutral.jpg, smiling.jpg)
     pad_clients: dict[str, tuple[list[Path], list[Path]]]  # client -> (real frames, attack frames)
     fingers: list[list[Path]]  # per finger: its impressions in order (1..8)
+    videos: list[Path]  # real videos of one person's face (video/**/*.mp4, at least 400 px)
 
 
 def find_sources(root: Path) -> Sources:
@@ -80,7 +84,15 @@ def find_sources(root: Path) -> Sources:
             person, finger, _ = p.stem.split("_")
             groups.setdefault(f"{person}_{finger}", []).append(p)
         fingers += [sorted(g, key=lambda p: int(p.stem.split("_")[2])) for g in groups.values()]
-    return Sources(root, faces, pad, [f for f in fingers if len(f) >= 3])
+    videos = []
+    for path in sorted(root.glob("video/**/*.mp4")):
+        capture = cv2.VideoCapture(str(path))
+        size = min(capture.get(cv2.CAP_PROP_FRAME_WIDTH), capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
+        long_enough = capture.get(cv2.CAP_PROP_FRAME_COUNT) >= 60
+        capture.release()
+        if size >= 400 and long_enough:
+            videos.append(path)
+    return Sources(root, faces, pad, [f for f in fingers if len(f) >= 3], videos)
 
 
 def _imread(path: Path) -> np.ndarray:
@@ -115,13 +127,50 @@ def live_clip(face: np.ndarray, rng: np.random.Generator, *, fill: float = 0.55)
     return frames
 
 
-def _write_clip(folder: Path, frames: list[np.ndarray]) -> dict[str, Any]:
+Clip = tuple[list[np.ndarray], list[float]]  # frames and their times in seconds
+
+
+def _timed(frames: list[np.ndarray]) -> Clip:
+    return frames, [round(k / CLIP_FPS, 3) for k in range(len(frames))]
+
+
+def video_session(path: Path, rng: np.random.Generator) -> tuple[np.ndarray, Clip]:
+    """An enrolment photo (the video's first frame) and a live clip from later in the same video.
+
+    The clip takes a frame every 0.2 s (about; whole frames) over about 1.4 s, starting at a random
+    point after the first second, at most 640 pixels on its long side, with the video's own times.
+    """
+    capture = cv2.VideoCapture(str(path))
+    fps = capture.get(cv2.CAP_PROP_FPS) or 25.0
+    count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
+    step = max(1, round(fps / 5))
+    start = int(rng.integers(int(fps), max(int(fps) + 1, count - step * CLIP_FRAMES)))
+    wanted = {0, *range(start, start + step * CLIP_FRAMES, step)}
+    frames: dict[int, np.ndarray] = {}
+    index = 0
+    while index <= max(wanted):
+        ok, frame = capture.read()
+        if not ok:
+            break
+        if index in wanted:
+            scale = min(1.0, 640.0 / max(frame.shape[:2]))
+            frames[index] = cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        index += 1
+    capture.release()
+    if 0 not in frames or len(frames) < 3:
+        raise ValueError(f"cannot read enough frames from {path}")
+    live = sorted(i for i in frames if i > 0)
+    return frames[0], ([frames[i] for i in live], [round((i - live[0]) / fps, 3) for i in live])
+
+
+def _write_clip(folder: Path, clip: Clip) -> dict[str, Any]:
+    frames, stamps = clip
     names = []
     for k, frame in enumerate(frames):
         name = f"face/{k:03d}.jpg"
         cv2.imwrite(str(folder / name), frame, [cv2.IMWRITE_JPEG_QUALITY, 90])
         names.append(name)
-    return {"frames": names, "timestamps_s": [round(k / CLIP_FPS, 3) for k in range(len(frames))]}
+    return {"frames": names, "timestamps_s": stamps}
 
 
 def _tamper(lines: tuple[str, ...], rng: np.random.Generator) -> tuple[str, ...]:
@@ -183,7 +232,7 @@ class SessionWriter:
 
     # -- documents -------------------------------------------------------------------------
 
-    def _page(self, folder: Path, case: str, manifest: dict[str, Any]) -> tuple[dict[str, Any], list[np.ndarray]]:
+    def _page(self, folder: Path, case: str, manifest: dict[str, Any]) -> tuple[dict[str, Any], Clip]:
         kind = DocumentType.BORDER_PASS if case.startswith("border_pass") else DocumentType.PASSPORT
         spec = random_spec(self.rng, self.sources.root, 0, kind)
         identity = self._pick(self.sources.faces)
@@ -216,7 +265,7 @@ class SessionWriter:
             self._enrol_fingers(folder, case, manifest, spec, identity)
         if case != "pad_attack":
             frames = live_clip(live, self.rng)
-        return {"kind": "page", "file": "document.jpg"}, frames
+        return {"kind": "page", "file": "document.jpg"}, _timed(frames)
 
     def _tampered(self, lines: tuple[str, ...]) -> tuple[str, ...]:
         """A tampered MRZ whose check digits fail even after the parser's look-alike repair.
@@ -254,7 +303,7 @@ class SessionWriter:
             "fingers": [{"position": FINGER_POSITION, "images": enrol_files}],
         }
 
-    def _permit(self, folder: Path, case: str, manifest: dict[str, Any]) -> tuple[dict[str, Any], list[np.ndarray]]:
+    def _permit(self, folder: Path, case: str, manifest: dict[str, Any]) -> tuple[dict[str, Any], Clip]:
         import zxingcpp
 
         identity = self._pick(self.sources.faces)
@@ -288,11 +337,17 @@ class SessionWriter:
             "face": "enrol/face.jpg",
         }
         manifest["notes"].update({"identity": identity.name, "permit_id": permit_id})
+        if case == "permit_video":
+            video = self._pick(self.sources.videos)
+            enrol_frame, clip = video_session(video, self.rng)
+            cv2.imwrite(str(folder / "enrol/face.jpg"), enrol_frame, [cv2.IMWRITE_JPEG_QUALITY, 95])
+            manifest["notes"]["identity"] = str(video.relative_to(self.sources.root))
+            return {"kind": "barcode", "file": "permit.png"}, clip
         live = identity
         if case == "permit_impostor":
             live = self._pick([f for f in self.sources.faces if f != identity])
             manifest["notes"]["live_identity"] = live.name
-        return {"kind": "barcode", "file": "permit.png"}, live_clip(_imread(live / "smiling.jpg"), self.rng)
+        return {"kind": "barcode", "file": "permit.png"}, _timed(live_clip(_imread(live / "smiling.jpg"), self.rng))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -318,6 +373,9 @@ def run(args: argparse.Namespace, config: Config) -> int:
     if not sources.pad_clients:
         cases = [c for c in cases if c != "pad_attack"]
         log.warning("no PAD real/attack frames under %s: pad_attack left out", root)
+    if not sources.videos:
+        cases = [c for c in cases if c != "permit_video"]
+        log.warning("no face videos under %s: permit_video left out", root)
     if len(sources.fingers) < 2:
         cases = [c for c in cases if not c.startswith("border_pass")]
         log.warning("no fingerprint folders under %s: border passes left out", root)
