@@ -59,6 +59,31 @@ class DocumentsConfig:
     permit_revocation_list: Path = Path("config/permits/revoked.txt")
 
 
+def _default_voices() -> dict[str, str]:
+    return {"vi": "vi", "en": "en-gb", "zh": "cmn"}
+
+
+@dataclass(frozen=True)
+class UiConfig:
+    language: str = "en"
+    console_language: str = "vi"
+    speech: bool = False
+    voices: dict[str, str] = field(default_factory=_default_voices)
+    accounts: Path = Path("var/console.db")
+    max_failures: int = 5
+    idle_lock_s: float = 300.0
+
+    def __post_init__(self) -> None:
+        from kiosk.ui.i18n import CONSOLE_LANGUAGES, TRAVELLER_LANGUAGES
+
+        if self.language not in TRAVELLER_LANGUAGES:
+            raise ValueError(f"language must be one of {', '.join(TRAVELLER_LANGUAGES)}, not {self.language!r}")
+        if self.console_language not in CONSOLE_LANGUAGES:
+            raise ValueError(f"console_language must be one of {', '.join(CONSOLE_LANGUAGES)}")
+        if self.max_failures < 1 or self.idle_lock_s <= 0:
+            raise ValueError("max_failures must be >= 1 and idle_lock_s > 0")
+
+
 @dataclass(frozen=True)
 class StoresConfig:
     database: Path = Path("var/gate.db")
@@ -82,6 +107,7 @@ class Config:
     stores: StoresConfig = field(default_factory=StoresConfig)
     engine: EngineSettings = field(default_factory=EngineSettings)
     policy: PolicySettings = field(default_factory=PolicySettings)
+    ui: UiConfig = field(default_factory=UiConfig)
     source: tuple[str, ...] = ()  # files this configuration was read from, for reports
 
 

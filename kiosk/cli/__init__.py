@@ -38,6 +38,7 @@ COMMANDS = (
     "kiosk.cli.enrol_cmd",
     "kiosk.cli.watchlist_cmd",
     "kiosk.cli.audit_cmd",
+    "kiosk.cli.ui_cmd",
 )
 
 

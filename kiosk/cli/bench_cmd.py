@@ -27,6 +27,7 @@ BENCHES = {
     "store": "kiosk.bench.store",
     "gate": "kiosk.bench.gate",
     "pad": "kiosk.bench.pad",
+    "ui": "kiosk.bench.ui",
 }
 
 

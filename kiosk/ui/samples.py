@@ -1,0 +1,103 @@
+"""Sample content for screenshots of every screen before a live gate is attached.
+
+The faces are real photographs from the data root (faces/london); the scores, names and
+document fields are illustrative and labelled so: this module renders the screens, it does
+not stand in for a gate (``SampleLane`` refuses every command with a clear reason).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image
+
+from kiosk.ui.console.gateway import GatewayError, InProcessGateway
+from kiosk.ui.console.model import (
+    Case,
+    Decision,
+    Door,
+    DoorState,
+    FingerResult,
+    LaneStatus,
+    Measure,
+    TransactionRecord,
+)
+
+
+class SampleLane:
+    """A lane shown on the console with no gate behind it: every command is refused, loudly."""
+
+    def __init__(self, lane_id: str) -> None:
+        self.lane_id = lane_id
+
+    def _refuse(self) -> None:
+        raise GatewayError(f"lane {self.lane_id} is a sample with no gate attached")
+
+    def decide(self, case_id: str, decision: Decision, reason: str, officer: str) -> None:
+        self._refuse()
+
+    def set_door(self, door: Door, open_: bool) -> None:
+        self._refuse()
+
+    def emergency_open(self) -> None:
+        self._refuse()
+
+
+def load_rgb(path: Path, max_side: int = 480) -> NDArray[np.uint8]:
+    """An image file as RGB, shrunk to ``max_side``."""
+    with Image.open(path) as im:
+        rgb = im.convert("RGB")
+        rgb.thumbnail((max_side, max_side))
+        return np.asarray(rgb, dtype=np.uint8).copy()
+
+
+def face_pair(data_root: Path, identity: str = "001") -> tuple[NDArray[np.uint8], NDArray[np.uint8]]:
+    """(document-style portrait, live-style frame) of one London identity."""
+    folder = data_root / "faces" / "london" / identity
+    return load_rgb(folder / "neutral.jpg"), load_rgb(folder / "smiling.jpg")
+
+
+def sample_gateway(data_root: Path, now: float | None = None) -> InProcessGateway:
+    """Three lanes (one with a referral waiting, one with a fault) and a few transactions."""
+    now = time.time() if now is None else now
+    portrait, live = face_pair(data_root, "001")
+    portrait2, live2 = face_pair(data_root, "014")
+    gw = InProcessGateway()
+    gw.attach(LaneStatus("1", "decision", "NGUYEN VAN AN", referral_id="c-0001", entry_door=DoorState.CLOSED,
+                         exit_door=DoorState.CLOSED), SampleLane("1"))
+    gw.attach(LaneStatus("2", "face", "CHEN MEI"), SampleLane("2"))
+    gw.attach(LaneStatus("3", "idle", None, alarms=("relay: connection lost",), entry_door=DoorState.FAULT,
+                         exit_door=DoorState.CLOSED, in_service=False), SampleLane("3"))
+    gw.refer(Case(
+        case_id="c-0001", lane_id="1", opened_at=now - 42, traveller="NGUYEN VAN AN",
+        document=(("kind", "border_pass (TD1)"), ("number", "B1234567"), ("nationality", "VNM"),
+                  ("surname", "NGUYEN"), ("given_names", "VAN AN"), ("birth_date", "1988-04-12"),
+                  ("expiry", "2029-04-11"), ("checks", "✓")),
+        portrait=portrait, live_face=live,
+        face=Measure(0.512, 0.539, False), liveness=Measure(0.91, 0.5, True),
+        fingers=(FingerResult("right_index", 0.41, 0.25, 62, True), FingerResult("left_index", None, 0.25, 18, None)),
+        watchlist=(),
+        reasons=("FACE_MISMATCH: score 0.512 < threshold 0.539",
+                 "FINGER_NOT_CAPTURED: left index quality 18 after 1 retry"),
+    ))
+    gw.refer(Case(
+        case_id="c-0002", lane_id="2", opened_at=now - 8, traveller="CHEN MEI",
+        document=(("kind", "passport (TD3)"), ("number", "E98765432"), ("nationality", "CHN")),
+        portrait=portrait2, live_face=live2,
+        face=Measure(0.81, 0.539, True), liveness=Measure(0.88, 0.5, True), fingers=(),
+        watchlist=("WANTED (exit ban) — CHEN MEI, born 1990-02-01, source: ministry list 2026-11",),
+        reasons=("WATCHLIST_HIT: name and birth date match an exit-ban entry",),
+    ))
+    rows = [
+        ("t-101", now - 600, "1", "TRAN THI BINH", "C0456789", "ACCEPT", ()),
+        ("t-102", now - 540, "2", "SOUVANNA PHOUMA", "P0123456", "ACCEPT", ()),
+        ("t-103", now - 420, "1", "SOK DARA", "N0987654", "REJECT", ("DOC_EXPIRED: expired 2026-10-01",)),
+        ("t-104", now - 300, "2", "LE VAN CUONG", "B7654321", "APPROVED",
+         ("FACE_MISMATCH", "OFFICER_APPROVED: glasses, identity checked by hand")),
+    ]
+    for tid, t, lane, name, number, decision, reasons in rows:
+        gw.record(TransactionRecord(tid, t, lane, name, number, decision, reasons))
+    return gw

@@ -1,0 +1,1 @@
+"""The traveller kiosk window: one instruction, one pictogram, the camera, progress, countdown."""

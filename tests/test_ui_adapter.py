@@ -1,0 +1,271 @@
+"""Engine events to the kiosk and console, and the whole loop: a referral approved on the console opens
+the exit door of the relay simulator and lands in the audit log."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+from argon2 import PasswordHasher
+
+from gate_io.relay.registers import Coil
+from kiosk.config import Config
+from kiosk.engine import events as ev
+from kiosk.engine.clock import SimClock
+from kiosk.engine.settings import EngineSettings
+from kiosk.replay.bundle import load_bundle
+from kiosk.replay.devices import ReplayDevices
+from kiosk.replay.runner import Replayer, relay
+from kiosk.replay.synth import SessionWriter, find_sources
+from kiosk.ui.adapter import LaneAdapter, TravellerAdapter
+from kiosk.ui.console.accounts import AccountStore, Role
+from kiosk.ui.console.audit import StoreAuditSink
+from kiosk.ui.console.controller import ConsoleController
+from kiosk.ui.console.gateway import InProcessGateway
+from kiosk.ui.console.model import Decision, Door
+from kiosk.ui.screenshots import application
+from kiosk.ui.viewmodel import Screen, TravellerModel
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = 0.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def test_engine_events_drive_the_traveller_screens() -> None:
+    bus = ev.EventBus()
+    model = TravellerModel()
+    clock = Clock()
+    TravellerAdapter(model, EngineSettings(), clock).attach(bus)
+    screens: list[tuple[str, str | None]] = []
+    model.subscribe(lambda v: screens.append((v.screen.value, v.hint)))
+    for event in (
+        ev.StateChanged(0, "document", "idle"),
+        ev.Prompt(0, "present_document_again"),
+        ev.StateChanged(1, "entry", "document"),
+        ev.Prompt(1, "step_in"),
+        ev.StateChanged(3, "face", "entry"),
+        ev.Prompt(3, "look_at_camera"),
+        ev.Prompt(4, "come_closer"),
+        ev.StateChanged(5, "fingers", "face"),
+        ev.Prompt(5, "place_finger"),
+        ev.Prompt(6, "clean_glass"),
+        ev.DecisionMade(7, "ACCEPT"),
+        ev.StateChanged(7, "exit", "decision"),
+        ev.Prompt(7, "proceed"),
+    ):
+        bus.publish(event)
+    assert [s for s in screens if s[1] is not None] == [
+        ("idle", "document_unreadable"), ("look_at_camera", "come_closer"), ("place_fingers", "clean_glass"),
+    ]
+    assert model.view.screen is Screen.PROCEED and model.view.countdown_s == 8
+    bus.publish(ev.StateChanged(9, "idle", "exit"))
+    assert model.view.screen is Screen.IDLE and model.view.hint is None
+
+
+def test_the_countdown_follows_the_stage_budget() -> None:
+    bus = ev.EventBus()
+    model = TravellerModel()
+    clock = Clock()
+    adapter = TravellerAdapter(model, EngineSettings(face_s=6.0), clock)
+    adapter.attach(bus)
+    bus.publish(ev.StateChanged(0, "face", "entry"))
+    assert model.view.countdown_s == 6
+    clock.t = 2.2
+    adapter.tick()
+    assert model.view.countdown_s == 4
+    clock.t = 30.0
+    adapter.tick()
+    assert model.view.countdown_s == 0
+
+
+def test_a_referral_and_a_fault_reach_the_traveller() -> None:
+    bus = ev.EventBus()
+    model = TravellerModel()
+    adapter = TravellerAdapter(model, EngineSettings())
+    adapter.attach(bus)
+    bus.publish(ev.DecisionMade(0, "REFER", ("FACE_MISMATCH",)))
+    assert model.view.screen is Screen.WAIT_OFFICER
+    bus.publish(ev.DeviceFault(1, "relay", "connection lost"))
+    bus.publish(ev.StateChanged(1, "idle", "face"))
+    assert model.view.screen is Screen.OUT_OF_SERVICE  # not back to idle while the relay is gone
+    adapter.recovered()
+    assert model.view.screen is Screen.IDLE
+    bus.publish(ev.Prompt(2, "lane_closed"))  # the engine refuses travellers: relay not healthy
+    assert model.view.screen is Screen.OUT_OF_SERVICE
+    bus.publish(ev.StateChanged(3, "document", "idle"))  # a traveller taken again: the lane is back
+    assert model.view.screen is Screen.IDLE
+    adapter.document_read("LAO")
+    assert model.view.language == "lo"
+
+
+def test_camera_frames_reach_the_preview_and_bad_ones_are_dropped() -> None:
+    model = TravellerModel()
+    adapter = TravellerAdapter(model, EngineSettings())
+    grey = np.full((48, 64), 128, np.uint8)
+    adapter.frame(grey, (0.3, 0.2, 0.4, 0.5), True)
+    assert model.view.frame is not None and model.view.frame.shape == (48, 64, 3)
+    adapter.frame(np.zeros((48, 64, 3), np.float32), None, None)  # wrong type: dropped, the last frame stays
+    adapter.frame(np.zeros((48, 64, 4), np.uint8), None, None)  # RGBA: dropped
+    assert model.view.frame is not None and model.view.frame.dtype == np.uint8 and model.view.face_ok is True
+
+
+class CommandLog:
+    """Records what would be queued on Engine.command (the routing under test, not a gate)."""
+
+    def __init__(self) -> None:
+        self.commands: list[tuple[str, str]] = []
+
+    def command(self, command: str, officer: str = "") -> None:
+        self.commands.append((command, officer))
+
+
+def test_only_a_case_the_engine_waits_on_is_decided_through_the_engine() -> None:
+    bus = ev.EventBus()
+    gateway = InProcessGateway()
+    engine = CommandLog()
+    LaneAdapter(gateway, "1", engine).attach(bus)
+    bus.publish(ev.StateChanged(0, "document", "idle"))
+    bus.publish(ev.DecisionMade(1, "REFER", ("FACE_MISMATCH",)))
+    (case,) = gateway.referrals()
+    assert case.reasons == ("FACE_MISMATCH",) and gateway.lanes()[0].referral_id == case.case_id
+    gateway.set_door("1", Door.ENTRY, True, "o.pham")
+    gateway.decide(case.case_id, Decision.APPROVE, "checked by hand", "o.pham")
+    assert engine.commands == [("open_entry", ""), ("approve", "o.pham")]
+    bus.publish(ev.DecisionMade(2, "ACCEPT", ("OFFICER_APPROVED",)))
+    assert gateway.referrals() == [] and gateway.lanes()[0].referral_id is None
+    bus.publish(ev.DeviceFault(3, "relay", "connection lost"))
+    assert gateway.lanes()[0].alarms == ("relay: connection lost",) and not gateway.lanes()[0].in_service
+
+
+# -- the whole loop: engine, relay simulator over Modbus, SQLite store, console window ------------------
+
+class PacedClock(SimClock):
+    """Simulated lane time, except that the engine's short waits for the officer also let a little real
+    time pass, so the console (driven by this test) can answer within the engine's officer budget."""
+
+    def sleep(self, seconds: float) -> None:
+        super().sleep(seconds)
+        if 0 < seconds <= 0.05:
+            time.sleep(0.01)
+
+
+@pytest.fixture(scope="module")
+def impostor_bundle(data_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    writer = SessionWriter(find_sources(data_root), tmp_path_factory.mktemp("sessions"), date(2026, 12, 2),
+                           np.random.default_rng(11))
+    return writer.write(0, "permit_impostor")
+
+
+@pytest.fixture(scope="module")
+def replayer(config: Config) -> Iterator[Replayer]:
+    lax = dataclasses.replace(config, policy=dataclasses.replace(config.policy, liveness_required=False))
+    with relay(None, False, lax.engine.door_open_s, lax.engine.door_close_s) as (client, sim, scale):
+        yield Replayer(lax, client, time_scale=scale, simulator=sim)
+
+
+def test_an_officer_approves_a_referral_on_the_console_and_the_exit_door_opens(
+    replayer: Replayer, impostor_bundle: Path, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.ui.console.window import ConsoleWindow
+
+    application()
+    bundle = load_bundle(impostor_bundle)
+    clock = PacedClock()
+    bus = ev.EventBus()
+    store = replayer.store(bundle)
+    engine = replayer.engine(bundle, clock, store, bus, dataclasses.replace(replayer.config.engine, officer_s=120.0))
+    sim = replayer.simulator
+    assert sim is not None
+    gateway = InProcessGateway()
+    LaneAdapter(gateway, "1", engine).attach(bus)
+    exit_coil: list[bool] = []
+    bus.subscribe(lambda e: exit_coil.append(sim.coils()[Coil.EXIT_DOOR]) if e.door == "exit" and e.open else None,
+                  ev.DoorCommanded)
+    fast = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
+    accounts = AccountStore(tmp_path / "console.db", hasher=fast)
+    accounts.add("o.pham", "Phạm Minh Đức", Role.OFFICER, "correct horse battery")
+    controller = ConsoleController(accounts, gateway, StoreAuditSink(store), idle_lock_s=300.0)
+    window = ConsoleWindow(controller, "en", refresh_ms=100)
+    window.resize(1400, 900)
+    window.show()
+    result: dict[str, object] = {}
+    devices = ReplayDevices(bundle, clock, sim, time_scale=replayer.time_scale)
+    lane = threading.Thread(target=lambda: result.update(tx=engine.run_one(devices, bundle.today)))
+    try:
+        window.login.username.setText("o.pham")
+        window.login.password.setText("correct horse battery")
+        window.login.submit.click()
+        assert window.pages.currentWidget() is window.main
+        lane.start()
+        deadline = time.monotonic() + 60.0
+        while not gateway.referrals() and lane.is_alive() and time.monotonic() < deadline:
+            QApplication.processEvents()
+            time.sleep(0.02)
+        window.tabs.setCurrentIndex(1)
+        window.refresh()
+        detail = window.referrals.detail
+        assert detail.case is not None, "no referral reached the console"
+        assert "FACE_MISMATCH" in detail.case.reasons
+        detail.reason.setText("old passport photo; identity confirmed at the desk")
+        detail.approve.click()
+        assert detail.feedback.text().startswith("✓")
+        lane.join(60.0)
+    finally:
+        window.dispose()
+        if lane.is_alive():
+            lane.join(60.0)
+        engine.close()
+    tx = result.get("tx")
+    try:
+        assert tx is not None and tx.decision.outcome == "ACCEPT" and tx.officer == "approve"  # type: ignore[attr-defined]
+        assert exit_coil == [True]  # the simulator's exit door coil was energised
+        approvals = [e for e in store.audit.entries() if e.action == "approve"]
+        assert [(e.actor, e.detail["reason"]) for e in approvals] == [
+            ("o.pham", "old passport photo; identity confirmed at the desk")
+        ]
+        assert store.audit.verify().intact
+        assert gateway.transactions()[0].decision == "APPROVED"
+    finally:
+        store.close()
+
+
+def test_a_referral_left_open_by_the_engine_reaches_the_desk_with_its_evidence(
+    replayer: Replayer, impostor_bundle: Path
+) -> None:
+    bundle = load_bundle(impostor_bundle)
+    clock = SimClock()
+    bus = ev.EventBus()
+    store = replayer.store(bundle)
+    engine = replayer.engine(bundle, clock, store, bus, dataclasses.replace(replayer.config.engine, officer_s=0.0))
+    gateway = InProcessGateway()
+    commands = CommandLog()
+    LaneAdapter(gateway, "1", commands).attach(bus)
+    sim = replayer.simulator
+    assert sim is not None
+    try:
+        tx = engine.run_one(ReplayDevices(bundle, clock, sim, time_scale=replayer.time_scale), bundle.today)
+    finally:
+        engine.close()
+        store.close()
+    assert tx is not None and tx.decision.outcome == "REFER"
+    (case,) = gateway.referrals()
+    assert tx.face is not None
+    assert (case.face.score, case.face.threshold, case.face.passed) == (tx.face.score, tx.face.threshold, False)
+    fields = dict(case.document)
+    assert tx.document is not None and fields["number"] == tx.document.document_number
+    assert any(r.startswith("FACE_MISMATCH") for r in case.reasons)
+    assert gateway.transactions()[0].decision == "REFER"
+    gateway.decide(case.case_id, Decision.REJECT, "seen at the desk: not the holder", "o.pham")
+    assert commands.commands == []  # the engine has moved on: nothing may reach the next traveller
