@@ -27,7 +27,8 @@ def register(sub: Any) -> None:
     calibrate.add_argument("--dir", type=Path, required=True, help="calibration images (never a reported test set)")
     calibrate.add_argument("--layout", choices=("fvc", "neurotech"), required=True, help="file naming scheme")
     calibrate.add_argument("--dpi", type=int, default=500, help="sensor resolution (default 500)")
-    calibrate.add_argument("--fusion", type=int, default=1, metavar="K", help="fuse K fingers (neurotech layout)")
+    calibrate.add_argument("--fusion", default="1", metavar="K[,K...]",
+                           help="fuse K fingers (neurotech layout); several K share one extraction (default 1)")
     calibrate.add_argument("--fmr", type=float, default=5e-4, help="target false-match rate (default 5e-4)")
     calibrate.set_defaults(handler=_calibrate)
 
@@ -77,18 +78,25 @@ def _calibrate(args: argparse.Namespace, config: Config) -> int:
     if not samples:
         print(f"kiosk finger calibrate: no {args.layout}-named images in {args.dir}", file=sys.stderr)
         return 2
-    genuine_cmp, impostor_cmp = comparisons(samples, args.fusion, "all")
-    needed = sorted({pair for cmp in genuine_cmp + impostor_cmp for pair in cmp})
+    try:
+        fusions = [int(k) for k in str(args.fusion).split(",")]
+    except ValueError:
+        fusions = []
+    if not fusions or min(fusions) < 1 or (max(fusions) > 1 and args.layout != "neurotech"):
+        print("kiosk finger calibrate: --fusion takes K >= 1 (K > 1 needs the neurotech layout)", file=sys.stderr)
+        return 2
+    protocols = {k: comparisons(samples, k, "all") for k in fusions}
+    needed = sorted({pair for gen, imp in protocols.values() for cmp in gen + imp for pair in cmp})
     engine = _engines(config, args.dpi, ["ours"])["ours"]
     _templates, scores, _e, _m = score(engine, [fimage.read(s.path) for s in samples], needed)
-    genuine = [fuse([scores[p] for p in cmp], config.finger.fusion_rule) for cmp in genuine_cmp]
-    impostor = [fuse([scores[p] for p in cmp], config.finger.fusion_rule) for cmp in impostor_cmp]
-    threshold = threshold_at_fmr(impostor, args.fmr)
-    fmr, fnmr = fmr_fnmr(genuine, impostor, threshold)
-    result = {
-        "dir": str(args.dir), "fusion": args.fusion, "target_fmr": args.fmr, "threshold": round(threshold, 5),
-        "n_genuine": len(genuine), "n_impostor": len(impostor), "fmr": round(fmr, 6), "fnmr": round(fnmr, 5),
-        "date": time.strftime("%Y-%m-%d"),
-    }
-    print(json.dumps(result))
+    for k, (genuine_cmp, impostor_cmp) in protocols.items():
+        genuine = [fuse([scores[p] for p in cmp], config.finger.fusion_rule) for cmp in genuine_cmp]
+        impostor = [fuse([scores[p] for p in cmp], config.finger.fusion_rule) for cmp in impostor_cmp]
+        threshold = threshold_at_fmr(impostor, args.fmr)
+        fmr, fnmr = fmr_fnmr(genuine, impostor, threshold)
+        print(json.dumps({
+            "dir": str(args.dir), "fusion": k, "target_fmr": args.fmr, "threshold": round(threshold, 5),
+            "n_genuine": len(genuine), "n_impostor": len(impostor), "fmr": round(fmr, 6), "fnmr": round(fnmr, 5),
+            "date": time.strftime("%Y-%m-%d"),
+        }), flush=True)
     return 0
