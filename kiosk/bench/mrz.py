@@ -33,6 +33,7 @@ HELP = "MRZ reading: ours vs PassportEye, exact full-MRZ reads, character accura
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--images", type=Path, required=True, help="folder the truth's paths are relative to")
     parser.add_argument("--truth", type=Path, required=True, help='JSON {"relative/path.jpg": ["line 1", ...]}')
+    parser.add_argument("--engines", default="ours,passporteye", help="comma-separated subset of ours,passporteye")
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -104,7 +105,12 @@ def run(args: argparse.Namespace, config: Config, emit: Callable[[dict[str, Any]
     missing = [str(p) for p, _ in items if not p.is_file()]
     if missing:
         raise FileNotFoundError(f"{len(missing)} truth image(s) not found, first: {missing[0]}")
-    engines = {"ours": _ours(config), "passporteye": _passporteye()}
+    names = [n.strip() for n in args.engines.split(",") if n.strip()]
+    unknown = sorted(set(names) - {"ours", "passporteye"})
+    if unknown or not names:
+        raise ValueError(f"unknown engine(s) {', '.join(unknown) or '(none)'}; choose from ours, passporteye")
+    builders = {"ours": lambda: _ours(config), "passporteye": _passporteye}
+    engines = {name: builders[name]() for name in ("ours", "passporteye") if name in names}
     results: dict[str, list[dict[str, Any]]] = {}
     for name, engine in engines.items():
         engine(items[0][0])  # warm-up: model loading, first tesseract start
