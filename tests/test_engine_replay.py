@@ -291,9 +291,17 @@ def test_a_crashing_device_aborts_with_doors_closed(replayer: Replayer, bundles:
     time.sleep(0.3)
     assert sim.step_back()
     replayer.client.close_entry()
+    _lane_ready(replayer)
+
+
+def _lane_ready(replayer: Replayer) -> None:
+    """Wait until the lane would take the next traveller (healthy controller, both doors closed), so a
+    door still closing after one test never makes the next one find the lane closed."""
+    replayer.client.wait_for(lambda s: s.healthy and s.entry_closed and s.exit_closed, 15.0, require_healthy=False)
 
 
 def test_relay_killed_mid_transaction_aborts_with_doors_closed(replayer: Replayer, bundles: dict[str, Path]) -> None:
+    _lane_ready(replayer)
     bundle = load_bundle(bundles["permit_valid"])
     clock = SimClock()
     bus = ev.EventBus()
@@ -337,3 +345,4 @@ def test_relay_killed_mid_transaction_aborts_with_doors_closed(replayer: Replaye
     time.sleep(0.3)
     assert sim.step_back()
     replayer.client.close_entry()
+    _lane_ready(replayer)
