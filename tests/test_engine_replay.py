@@ -25,6 +25,7 @@ from kiosk.replay.bundle import load_bundle
 from kiosk.replay.devices import ReplayDevices
 from kiosk.replay.runner import Replayer, relay
 from kiosk.replay.synth import SessionWriter, find_sources
+from tests.conftest import without_liveness
 
 CASES = ("permit_valid", "permit_impostor", "permit_forged", "genuine")
 
@@ -40,13 +41,11 @@ def bundles(data_root: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
 def lax_config(config: Config) -> Config:
     """Liveness off and not required: isolates document -> face -> decision from the liveness check
     (the synthetic clips are a photo moved in 2D, which a working liveness check refuses)."""
-    face = dataclasses.replace(config.face, liveness=dataclasses.replace(config.face.liveness, enabled=False))
     # Stage budgets are wall-clock compute: on a loaded machine a finger stage can pass its 8 s.
     # These tests check decisions, not speed (that is `kiosk bench gate`), so budgets are wide.
     engine = dataclasses.replace(config.engine, document_s=120.0, entry_s=120.0, face_s=120.0, fingers_s=120.0,
                                  exit_s=120.0, total_s=600.0)
-    return dataclasses.replace(config, face=face, engine=engine,
-                               policy=dataclasses.replace(config.policy, liveness_required=False))
+    return dataclasses.replace(without_liveness(config), engine=engine)
 
 
 @pytest.fixture(scope="module")

