@@ -39,6 +39,7 @@ COMMANDS = (
     "kiosk.cli.watchlist_cmd",
     "kiosk.cli.audit_cmd",
     "kiosk.cli.ui_cmd",
+    "kiosk.cli.record_cmd",
 )
 
 

@@ -18,7 +18,8 @@ import cv2
 import numpy as np
 
 FORMAT = "egate-session/1"
-EVENTS = ("document", "enter", "face", "fingers", "exit")
+EVENTS = ("document", "enter", "face", "fingers", "exit", "device")  # "device": recorded, not replayed
+RECORDING_STATES = ("recording", "complete", "incomplete")
 DECISIONS = ("ACCEPT", "REFER", "REJECT")
 MAX_FRAMES = 120
 
@@ -38,6 +39,7 @@ class TimelineEvent:
     fingers: tuple[tuple[int, np.ndarray], ...] = ()  # (ISO finger position, grey image)
     dpi: int = 500
     files: tuple[str, ...] = ()
+    detail: str = ""  # device: "<device>: <detail>" (kind holds the event kind)
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class Bundle:
     enrolment: EnrolmentData | None = None
     watchlist: tuple[dict[str, str], ...] = ()
     notes: dict[str, Any] = field(default_factory=dict)
+    recording: dict[str, Any] = field(default_factory=dict)  # recorded bundles: status, observed outcome ...
 
     @property
     def name(self) -> str:
@@ -161,7 +164,26 @@ def _event(root: Path, i: int, raw: Any) -> TimelineEvent:
             raise _fail(root, f"{where}.dpi: expected 250..1000, got {dpi!r}")
         return TimelineEvent(kind, after, fingers=tuple(fingers), dpi=dpi,
                              files=tuple(str(item["file"]) for item in items))
+    if kind == "device":
+        device, what = raw.get("device"), raw.get("kind")
+        if not isinstance(device, str) or not isinstance(what, str):
+            raise _fail(root, f"{where}: a device event needs device and kind strings")
+        return TimelineEvent(kind, after, what, detail=f"{device}: {raw.get('detail', '')}")
     return TimelineEvent(kind, after)
+
+
+def _recording(root: Path, raw: Any, partial: bool) -> dict[str, Any]:
+    """A recorded bundle's ``recording`` block; only a complete recording replays (unless ``partial``)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or raw.get("status") not in RECORDING_STATES:
+        raise _fail(root, f"manifest.json: recording.status must be one of {RECORDING_STATES}")
+    if not partial and raw["status"] == "recording":
+        raise _fail(root, "manifest.json: the recording was interrupted before it was finalised (status "
+                          "'recording'): the session is not whole")
+    if not partial and raw["status"] == "incomplete":
+        raise _fail(root, f"manifest.json: the recording is incomplete: {raw.get('reason') or 'no reason given'}")
+    return dict(raw)
 
 
 def _enrolment(root: Path, raw: Any) -> EnrolmentData:
@@ -189,8 +211,11 @@ def _enrolment(root: Path, raw: Any) -> EnrolmentData:
                          int(raw.get("dpi", 500)))
 
 
-def load_bundle(path: Path) -> Bundle:
-    """The validated bundle in ``path`` (a folder holding manifest.json); BundleError otherwise."""
+def load_bundle(path: Path, *, partial: bool = False) -> Bundle:
+    """The validated bundle in ``path`` (a folder holding manifest.json); BundleError otherwise.
+
+    ``partial`` also accepts a recording not (yet) labelled with ``expected`` or not complete (to
+    inspect it); a replay never passes it."""
     root = path
     if not root.is_dir():
         raise BundleError(f"bundle {root}: not a folder")
@@ -205,7 +230,12 @@ def load_bundle(path: Path) -> Bundle:
         raise _fail(root, "manifest.json: expected an object")
     if raw.get("format") != FORMAT:
         raise _fail(root, f"manifest.json: format {raw.get('format')!r} is not {FORMAT!r}")
-    if raw.get("expected") not in DECISIONS:
+    recording = _recording(root, raw.get("recording"), partial)
+    if recording and raw.get("expected") is None and not partial:
+        observed = (recording.get("observed") or {}).get("decision", "nothing")
+        raise _fail(root, f"manifest.json: expected is not set: a tester labels a recorded bundle with ACCEPT, "
+                          f"REFER or REJECT (the gate observed {observed}; or record with --expect)")
+    if raw.get("expected") not in DECISIONS and not (partial and recording and raw.get("expected") is None):
         raise _fail(root, f"manifest.json: expected must be one of {DECISIONS}, got {raw.get('expected')!r}")
     try:
         today = date.fromisoformat(str(raw.get("today")))
@@ -224,6 +254,6 @@ def load_bundle(path: Path) -> Bundle:
     watchlist = raw.get("watchlist", [])
     if not isinstance(watchlist, list) or not all(isinstance(w, dict) for w in watchlist):
         raise _fail(root, "manifest.json: watchlist must be a list of objects")
-    return Bundle(root, str(raw.get("case", "unknown")), raw["expected"], today, timeline, str(raw.get("port", "")),
-                  keys, revoked, enrolment, tuple({k: str(v) for k, v in w.items()} for w in watchlist),
-                  dict(raw.get("notes", {})))
+    return Bundle(root, str(raw.get("case", "unknown")), raw["expected"] or "", today, timeline,
+                  str(raw.get("port", "")), keys, revoked, enrolment,
+                  tuple({k: str(v) for k, v in w.items()} for w in watchlist), dict(raw.get("notes", {})), recording)
