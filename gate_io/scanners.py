@@ -24,7 +24,7 @@ from gate_io.frames import IMAGE_SUFFIXES
 from gate_io.relay.client import RelayClient, RelayStatus
 
 Image = NDArray[np.uint8]
-_POSITION = re.compile(r"(?:^|[^0-9])(10|[1-9])$")
+_POSITION = re.compile(r"(?:^|pos)(10|[1-9])$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,8 @@ class DocumentScanner:
 
 
 def finger_position(path: str | Path) -> int:
-    """The ISO finger position (1-10) a file name ends with (``2.png``, ``right_index_2.png``), else 0."""
+    """The ISO finger position (1-10) a file name gives (``2.png``, ``right_index_pos2.png``), else 0 (unknown:
+    compared with every enrolled finger). FVC-style ``103_3`` (finger 103, impression 3) is unknown."""
     match = _POSITION.search(Path(path).stem)
     return int(match.group(1)) if match else 0
 
@@ -119,8 +120,8 @@ def finger_position(path: str | Path) -> int:
 class FingerScanner:
     """A fingerprint scanner fed from a file or folder of grey finger images.
 
-    ``capture(count)`` takes the next ``count`` images; each one's finger position is the number its
-    file name ends with (0, unknown, otherwise).
+    ``capture(count)`` takes the next ``count`` images; each one's finger position is read from its
+    file name (:func:`finger_position`).
     """
 
     def __init__(self, path: str | Path, *, dpi: int = 500, name: str = "finger_scanner") -> None:

@@ -30,8 +30,8 @@ def register(sub: Any) -> None:
                                                         "image folder")
     parser.add_argument("--document", type=Path, metavar="IMAGE|DIR", help="document scanner pages")
     parser.add_argument("--barcode", type=Path, metavar="IMAGE|DIR", help="barcode reader images (permit codes)")
-    parser.add_argument("--fingers", type=Path, metavar="DIR", help="finger scanner images (position = the "
-                                                                    "number the file name ends with)")
+    parser.add_argument("--fingers", type=Path, metavar="DIR", help="finger scanner images (position from "
+                                                                    "names like 2.png or x_pos2.png, else unknown)")
     parser.add_argument("--finger-dpi", type=int, default=500, help="finger image resolution (default 500)")
     parser.add_argument("--fps", type=float, default=15.0, help="frame rate of a video file or image folder")
     parser.add_argument("--relay", metavar="HOST:PORT", help="relay controller (default: an in-process simulator)")

@@ -42,6 +42,8 @@ def register(sub: Any) -> None:
     purge = ssub.add_parser("purge", help="delete biometric samples older than the retention period")
     add_db_argument(purge)
     purge.add_argument("--days", type=float, help="retention in days (default: [stores] retention_days)")
+    purge.add_argument("--recordings", type=Path, action="append", default=[], metavar="DIR",
+                       help="also delete recorded bundles (kiosk record --out DIR) older than the retention")
     purge.set_defaults(handler=_purge)
 
     info = ssub.add_parser("info", help="schema version, counts, integrity check")
@@ -72,12 +74,28 @@ def _purge(args: argparse.Namespace, config: Config) -> int:
     days = config.stores.retention_days if args.days is None else args.days
     if days < 0:
         return store_error("store purge", ValueError(f"--days must be >= 0, got {days}"))
+    recordings = []
+    if args.recordings:
+        from kiosk.record.retention import purge_recordings
+
+        try:
+            recordings = [dict(folder=str(d), **vars(purge_recordings(d, days))) for d in args.recordings]
+        except (OSError, ValueError) as exc:
+            return store_error("store purge", exc)
     try:
         with open_for_cli(args, config, need_key=False, create=False) as store:
             result = store.purge_samples(days)
+            for purged in recordings:
+                store.audit.append("retention", "recordings.purge", purged["folder"],
+                                   {"deleted": list(purged["deleted"]), "cutoff": purged["cutoff"]})
     except StoreError as exc:
+        if recordings:
+            print(json.dumps({"recordings": recordings}, default=list))
         return store_error("store purge", exc)
-    print(json.dumps({"deleted": result.deleted, "cutoff": result.cutoff, "retention_days": days}))
+    out: dict[str, Any] = {"deleted": result.deleted, "cutoff": result.cutoff, "retention_days": days}
+    if recordings:
+        out["recordings"] = recordings
+    print(json.dumps(out, default=list))
     return 0
 
 

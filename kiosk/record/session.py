@@ -17,6 +17,7 @@ from typing import Any
 
 from gate_io.frames import FrameSource
 from gate_io.relay.client import RelayClient
+from gate_io.relay.simulator import RelaySimulator
 from gate_io.scanners import DocumentScanner, FingerScanner, LaneSensors
 from kiosk.config import Config
 from kiosk.engine.clock import RealClock
@@ -55,6 +56,8 @@ class RecordingLane:
         self._devices: RecordingDevices | None = None
         self._live: LiveDevices | None = None
         self._client: RelayClient | None = None
+        self.simulator: RelaySimulator | None = None  # while running without --relay
+        self.bus: EventBus | None = None  # the engine's events while running
 
     @property
     def exhausted(self) -> bool:
@@ -91,14 +94,14 @@ class RecordingLane:
                 if device is not None:
                     device.subscribe(self.recorder.device_event)
             self._devices = RecordingDevices(self._live, self.recorder)
-            self._client = client
+            self._client, self.simulator, self.bus = client, simulator, bus
             try:
                 yield self
             finally:
                 self._engine.close()
                 self._live.close()
                 store.close()
-                self._engine = self._devices = self._client = None
+                self._engine = self._devices = self._client = self.simulator = self.bus = None
 
     def run_one(self) -> None:
         """One traveller through the engine (or nobody, if no document came), recorded."""
