@@ -8,7 +8,11 @@ import base64
 import json
 import os
 import shutil
+import signal
 import stat
+import subprocess
+import sys
+import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -288,3 +292,45 @@ def test_scanners_take_files_in_order_and_say_when_done(tmp_path: Path) -> None:
     assert "c.png" in events[1].detail and scanner.exhausted
     assert [finger_position(n) for n in ("2.png", "right_index_pos2.png", "pos10.png", "probe.png", "103_3.tif")] == [
         2, 2, 10, 0, 0]
+
+
+def _steps(out: Path) -> list[str]:
+    try:
+        (bundle,) = out.iterdir()
+        raw = json.loads((bundle / "manifest.json").read_text(encoding="utf-8"))
+    except (ValueError, OSError):
+        return []
+    return [e["event"] for e in raw["timeline"]]
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["sigterm", "sigkill"])
+def test_killed_recorder_leaves_a_whole_manifest_never_a_complete_one(sessions: dict[str, Path], lab: Path,
+                                                                      tmp_path: Path, how: int) -> None:
+    genuine = sessions["genuine"]
+    out = tmp_path / "rec"
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "--config", str(lab), "record", "--out", str(out), "--camera",
+         str(genuine / "face"), "--document", str(genuine / "document.jpg"), "--today", TODAY, "--fps", "6"],
+        cwd=Path(__file__).resolve().parent.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60.0
+        while "enter" not in _steps(out) and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "enter" in _steps(out), "the traveller never entered the lane"
+        process.send_signal(how)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    (bundle,) = out.iterdir()
+    recording = _manifest(bundle)["recording"]  # whole JSON whatever the moment of the kill
+    assert isinstance(recording, dict)
+    if how == signal.SIGTERM:
+        assert process.returncode == 130, stderr
+        assert recording["status"] == "incomplete" and "terminated by signal 15" in recording["reason"]
+    else:
+        assert recording["status"] == "recording"
+        with pytest.raises(BundleError, match="interrupted before it was finalised"):
+            load_bundle(bundle)
+    steps = [e.event for e in load_bundle(bundle, partial=True).timeline if e.event != "device"]
+    assert steps[:2] == ["document", "enter"]  # nothing recorded before the kill is lost

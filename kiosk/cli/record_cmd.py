@@ -52,10 +52,21 @@ def _fail(message: str) -> int:
     return 2
 
 
+def _is_path(spec: str) -> bool:
+    return not spec.isdigit() and not spec.lower().startswith(("rtsp://", "rtsps://", "http://", "https://"))
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise SystemExit(f"terminated by signal {signum}")
+
+
 def run(args: argparse.Namespace, config: Config) -> int:
+    import signal
+
     from gate_io.frames import open_frame_source
+    from gate_io.relay.errors import RelayError
     from gate_io.scanners import DocumentScanner, FingerScanner
-    from kiosk.record.session import RecordingLane
+    from kiosk.record.session import DeviceNotReady, RecordingLane
     from kiosk.replay.bundle import BundleError
 
     if args.sessions < 1:
@@ -63,9 +74,14 @@ def run(args: argparse.Namespace, config: Config) -> int:
     if args.document is None and args.barcode is None:
         return _fail("give a document scanner (--document) or a barcode reader (--barcode): a session starts "
                      "with a document")
-    for flag, path in (("--document", args.document), ("--barcode", args.barcode), ("--fingers", args.fingers)):
+    for flag, path in (("--document", args.document), ("--barcode", args.barcode), ("--fingers", args.fingers),
+                       ("--camera", Path(args.camera) if args.camera and _is_path(args.camera) else None),
+                       ("--setup", args.setup)):
         if path is not None and not path.exists():
             return _fail(f"{flag} {path}: not found")
+    if args.out.is_dir() and args.out.stat().st_mode & 0o077:
+        print(f"kiosk record: warning: {args.out} is open to other users; each bundle in it is made 0700",
+              file=sys.stderr)
     try:
         camera = open_frame_source(args.camera, name="camera") if args.camera is not None else None
         lane = RecordingLane(
@@ -80,6 +96,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     except (BundleError, ValueError, OSError) as exc:
         return _fail(str(exc))
     complete = 0
+    previous = signal.signal(signal.SIGTERM, _terminated)  # a stopped recorder still marks its bundle
     try:
         with lane.running(args.relay):
             idle_since = time.monotonic()
@@ -98,9 +115,18 @@ def run(args: argparse.Namespace, config: Config) -> int:
                 elif time.monotonic() - idle_since > args.wait_s:
                     print(f"kiosk record: no traveller for {args.wait_s:.0f} s", file=sys.stderr)
                     break
-    except KeyboardInterrupt:
-        print("kiosk record: interrupted; the session in progress is marked incomplete", file=sys.stderr)
+    except (KeyboardInterrupt, SystemExit) as exc:
+        print(f"kiosk record: interrupted ({type(exc).__name__}); a session in progress is marked incomplete",
+              file=sys.stderr)
         return 130
+    except DeviceNotReady as exc:
+        return _fail(str(exc))
+    except (RelayError, ValueError) as exc:
+        return _fail(f"relay {args.relay or '(simulator)'}: {type(exc).__name__}: {exc}")
+    except Exception as exc:  # the disk, most likely: the session in progress is marked if it can be
+        return _fail(f"recording stopped: {type(exc).__name__}: {exc}")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     recorded = len(lane.recorder.bundles)
     print(json.dumps({"recorded": recorded, "complete": complete, "out": str(args.out)}))
     return 0 if recorded and complete == recorded else 1

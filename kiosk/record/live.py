@@ -77,6 +77,17 @@ class LiveDevices:
         self.clock = RealClock()
         self._camera_open = False
 
+    def open(self) -> list[str]:
+        """Open every device now (not at the first traveller); the names of those that cannot be opened."""
+        failed = [s.name for s in self.scanners if not s.open()]
+        if self.fingers is not None and not self.fingers.open():
+            failed.append(self.fingers.name)
+        if self.camera is not None:
+            self._camera_open = self.camera.open()
+            if not self._camera_open:
+                failed.append(self.camera.name)
+        return failed
+
     @property
     def exhausted(self) -> bool:
         """Every document source is used up: no further traveller can come."""

@@ -45,7 +45,7 @@ class Setup:
 
     @classmethod
     def from_bundle(cls, path: Path) -> Setup:
-        load_bundle(path)  # validated before anything is recorded against it
+        load_bundle(path, partial=True)  # validated before anything is recorded against it
         raw = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
         keep = {k: raw[k] for k in ("port", "trust", "enrolment", "watchlist") if raw.get(k)}
         return cls(path, keep)

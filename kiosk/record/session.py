@@ -34,6 +34,10 @@ from kiosk.stores.gate import GateStore
 log = logging.getLogger(__name__)
 
 
+class DeviceNotReady(RuntimeError):
+    """A device given for the recording cannot be opened: nothing is recorded."""
+
+
 class RecordingLane:
     def __init__(self, config: Config, out: Path, *, camera: FrameSource | None = None,
                  document: DocumentScanner | None = None, barcode: DocumentScanner | None = None,
@@ -68,7 +72,7 @@ class RecordingLane:
         from kiosk.replay.bundle import load_bundle
 
         if self.setup is not None:
-            return load_bundle(self.setup.source)
+            return load_bundle(self.setup.source, partial=True)
         return Bundle(self.out, "recorded", "", self.today, ())
 
     @contextmanager
@@ -93,6 +97,11 @@ class RecordingLane:
             for device in devices:
                 if device is not None:
                     device.subscribe(self.recorder.device_event)
+            failed = self._live.open()
+            if failed:
+                self._engine.close()
+                store.close()
+                raise DeviceNotReady(f"cannot open {', '.join(failed)} (see the device errors above)")
             self._devices = RecordingDevices(self._live, self.recorder)
             self._client, self.simulator, self.bus = client, simulator, bus
             try:
@@ -106,14 +115,18 @@ class RecordingLane:
     def run_one(self) -> None:
         """One traveller through the engine (or nobody, if no document came), recorded."""
         assert self._engine is not None and self._devices is not None and self._client is not None
+        self.last_decision = None
         try:
             tx = self._engine.run_one(self._devices, self.today)
         except BaseException as exc:  # Ctrl-C, or anything the engine let through: doors closed, bundle marked
             self._client.close_all()
-            self.recorder.interrupt(f"recording interrupted: {type(exc).__name__}: {exc}")
+            try:
+                self.recorder.interrupt(f"recording interrupted: {type(exc).__name__}: {exc}")
+            except Exception:  # the disk may be what failed; the manifest then still says "recording"
+                log.exception("could not mark the interrupted recording")
             raise
         if tx is not None:
             self.last_decision = tx.decision.outcome
-        if self.recorder.recording:  # the engine returned without ending the transaction it began
+        if self.recorder.recording:  # the transaction's end could not be written (see the log)
             self._client.close_all()
-            self.recorder.interrupt("the engine returned without ending the transaction")
+            self.recorder.interrupt("the recording could not be finalised at the end of the transaction")
