@@ -208,7 +208,9 @@ class Recorder:
 
     def _begin(self, asked: float) -> _Session:
         stamp = datetime.now(UTC)
-        name = f"{self.prefix}_{stamp.strftime('%Y%m%dT%H%M%S')}_{len(self.bundles):03d}"
+        n = len(self.bundles)
+        while (self.out / (name := f"{self.prefix}_{stamp.strftime('%Y%m%dT%H%M%S')}_{n:03d}")).exists():
+            n += 1
         writer = BundleWriter(self.out / name)
         session = _Session(writer, asked, stamp.isoformat(timespec="milliseconds"))
         if self.setup is not None:
