@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import json
 import logging
+import queue
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -100,8 +102,37 @@ class Recorder:
         self.bundles: list[Path] = []
         self._session: _Session | None = None
         self._pending: list[tuple[DeviceEvent, float]] = []  # device events between sessions
-        self._lock = threading.RLock()
-        self._clock = RealClock()
+        self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue()
+        self._worker = threading.Thread(target=self._work, name="recorder", daemon=True)
+        self._worker.start()
+
+    # -- the writer thread: every write happens here, in the order the facts arrived ------------------
+
+    def _submit(self, fn: Callable[..., None], *args: Any) -> None:
+        self._jobs.put(lambda: fn(*args))
+
+    def _work(self) -> None:
+        while True:
+            job = self._jobs.get()
+            try:
+                if job is None:
+                    return
+                job()
+            except Exception as exc:  # a failed write marks the session, never stops the lane
+                log.exception("recorder: a write failed")
+                if self._session is not None:
+                    self._session.problems.append(f"recorder write failed: {type(exc).__name__}: {exc}")
+            finally:
+                self._jobs.task_done()
+
+    def flush(self) -> None:
+        """Return when everything handed to the recorder so far is written."""
+        self._jobs.join()
+
+    def close(self) -> None:
+        self.flush()
+        self._jobs.put(None)
+        self._worker.join(timeout=10.0)
 
     # -- wiring ---------------------------------------------------------------------------------
 
@@ -110,79 +141,93 @@ class Recorder:
 
     def device_event(self, event: DeviceEvent) -> None:
         """A gate_io device's event (subscribe this to every device); ``t`` is time.monotonic()."""
-        with self._lock:
-            session = self._session
-            if session is None:
-                self._pending = [*self._pending[-20:], (event, event.t)]
-                return
-            self._device_entry(session, event)
-            if event.kind in DROPOUTS:
-                session.problems.append(f"{event.device} {event.kind.value}: {event.detail}")
-            self._save(session)
+        self._submit(self._on_device_event, event)
+
+    def _on_device_event(self, event: DeviceEvent) -> None:
+        session = self._session
+        if session is None:
+            self._pending = [*self._pending[-20:], (event, event.t)]
+            return
+        self._device_entry(session, event)
+        if event.kind in DROPOUTS:
+            session.problems.append(f"{event.device} {event.kind.value}: {event.detail}")
+        self._save(session)
 
     @property
     def recording(self) -> bool:
+        """A session is open (call ``flush`` first to see the writes handed over so far)."""
         return self._session is not None
 
     # -- steps from RecordingDevices ---------------------------------------------------------------
 
+    # Called by RecordingDevices in the engine's thread with the times it measured; the media are
+    # encoded and written by the recorder's thread, so recording does not slow the lane.
+
     def document(self, presentation: Presentation, asked: float, got: float) -> None:
-        with self._lock:
-            session = self._session or self._begin(asked)
-            n = session.media("document")
-            name = "document" if presentation.kind == "page" else "permit"
-            rel = session.writer.write_image(f"{name}.png" if n == 0 else f"{name}_{n}.png", presentation.image)
-            self._step(session, {"event": "document", "after_s": round(got - asked, 3), "kind": presentation.kind,
-                                 "file": rel, "source": presentation.source}, got)
+        self._submit(self._document, presentation, asked, got)
 
     def entered(self, asked: float, got: float, ok: bool) -> None:
-        self._simple("enter", asked, got, ok, 0.0)
+        self._submit(self._simple, "enter", asked, got, ok, {})
 
     def exited(self, via: str, asked: float, got: float, ok: bool) -> None:
-        self._simple("exit", asked, got, ok, WALK_S, via=via)
+        self._submit(self._simple, "exit", asked, got, ok, {"via": via})
 
     def face(self, clip: Clip | None, asked: float, got: float) -> None:
-        with self._lock:
-            session = self._session
-            if session is None:
-                return
-            if clip is None:
-                self._note(session, got, "camera", "no_frames", f"no face frames within {got - asked:.1f} s")
-                return
-            n = session.media("face")
-            folder = "face" if n == 0 else f"face_{n}"
-            names = [session.writer.write_image(f"{folder}/{i:03d}.png", frame) for i, frame in enumerate(clip.frames)]
-            stamps = [round(t - clip.timestamps_s[0], 4) for t in clip.timestamps_s]
-            after = max(0.0, got - asked - stamps[-1])
-            self._step(session, {"event": "face", "after_s": round(after, 3), "frames": names, "timestamps_s": stamps,
-                                 "source": clip.source}, got)
+        self._submit(self._face, clip, asked, got)
 
     def fingers(self, capture: FingerCapture | None, asked: float, got: float) -> None:
-        with self._lock:
-            session = self._session
-            if session is None:
-                return
-            if capture is None:
-                self._note(session, got, "finger_scanner", "no_fingers", f"no finger within {got - asked:.1f} s")
-                return
-            n = session.media("fingers")
-            folder = "finger" if n == 0 else f"finger_{n}"
-            items = [{"position": int(position),
-                      "file": session.writer.write_image(f"{folder}/{int(position)}_{j}.png", image)}
-                     for j, (position, image) in enumerate(capture.images.items())]
-            self._step(session, {"event": "fingers", "after_s": round(got - asked, 3), "dpi": capture.dpi,
-                                 "fingers": items, "source": capture.source}, got)
+        self._submit(self._fingers, capture, asked, got)
+
+    def _document(self, presentation: Presentation, asked: float, got: float) -> None:
+        session = self._session or self._begin(asked)
+        n = session.media("document")
+        name = "document" if presentation.kind == "page" else "permit"
+        rel = session.writer.write_image(f"{name}.png" if n == 0 else f"{name}_{n}.png", presentation.image)
+        self._step(session, {"event": "document", "after_s": round(got - asked, 3), "kind": presentation.kind,
+                             "file": rel, "source": presentation.source}, got)
+
+    def _face(self, clip: Clip | None, asked: float, got: float) -> None:
+        session = self._session
+        if session is None:
+            return
+        if clip is None:
+            self._note(session, got, "camera", "no_frames", f"no face frames within {got - asked:.1f} s")
+            return
+        n = session.media("face")
+        folder = "face" if n == 0 else f"face_{n}"
+        names = [session.writer.write_image(f"{folder}/{i:03d}.png", frame) for i, frame in enumerate(clip.frames)]
+        stamps = [round(t - clip.timestamps_s[0], 4) for t in clip.timestamps_s]
+        after = max(0.0, got - asked - stamps[-1])
+        self._step(session, {"event": "face", "after_s": round(after, 3), "frames": names, "timestamps_s": stamps,
+                             "source": clip.source}, got)
+
+    def _fingers(self, capture: FingerCapture | None, asked: float, got: float) -> None:
+        session = self._session
+        if session is None:
+            return
+        if capture is None:
+            self._note(session, got, "finger_scanner", "no_fingers", f"no finger within {got - asked:.1f} s")
+            return
+        n = session.media("fingers")
+        folder = "finger" if n == 0 else f"finger_{n}"
+        items = [{"position": int(position),
+                  "file": session.writer.write_image(f"{folder}/{int(position)}_{j}.png", image)}
+                 for j, (position, image) in enumerate(capture.images.items())]
+        self._step(session, {"event": "fingers", "after_s": round(got - asked, 3), "dpi": capture.dpi,
+                             "fingers": items, "source": capture.source}, got)
 
     # -- the end of a session --------------------------------------------------------------------------
 
-    def interrupt(self, reason: str) -> Path | None:
-        """The recording stopped mid-session (an exception, Ctrl-C): mark the bundle incomplete."""
-        with self._lock:
-            session = self._session
-            if session is None:
-                return None
+    def interrupt(self, reason: str) -> None:
+        """The recording stopped mid-session (an exception, Ctrl-C): mark the bundle incomplete (waits)."""
+        self._submit(self._interrupt, reason)
+        self.flush()
+
+    def _interrupt(self, reason: str) -> None:
+        session = self._session
+        if session is not None:
             session.problems.append(reason)
-            return self._finish(session)
+            self._finish(session)
 
     def _finish(self, session: _Session) -> Path:
         session.status = "incomplete" if session.problems else "complete"
@@ -199,6 +244,7 @@ class Recorder:
         return session.writer.root
 
     def last_status(self) -> tuple[str, str]:
+        self.flush()
         if not self.bundles:
             return "none", ""
         raw = json.loads((self.bundles[-1] / "manifest.json").read_text(encoding="utf-8"))
@@ -225,16 +271,15 @@ class Recorder:
         self._session = session
         return session
 
-    def _simple(self, kind: str, asked: float, got: float, ok: bool, walk_s: float, **extra: str) -> None:
-        with self._lock:
-            session = self._session
-            if session is None:
-                return
-            if not ok:  # the step did not come in time: a replay must time out there too
-                self._step(session, {"event": kind, "after_s": round(got - asked + 1.0, 3), "came": False,
-                                     **extra}, got)
-                return
-            self._step(session, {"event": kind, "after_s": round(max(0.0, got - asked - walk_s), 3), **extra}, got)
+    def _simple(self, kind: str, asked: float, got: float, ok: bool, extra: dict[str, str]) -> None:
+        walk_s = WALK_S if kind == "exit" else 0.0
+        session = self._session
+        if session is None:
+            return
+        if not ok:  # the step did not come in time: a replay must time out there too
+            self._step(session, {"event": kind, "after_s": round(got - asked + 1.0, 3), "came": False, **extra}, got)
+            return
+        self._step(session, {"event": kind, "after_s": round(max(0.0, got - asked - walk_s), 3), **extra}, got)
 
     def _step(self, session: _Session, entry: dict[str, Any], t: float) -> None:
         entry["at_s"] = session.at(t)
@@ -251,24 +296,26 @@ class Recorder:
                                  "kind": event.kind.value, "detail": event.detail})
 
     def _engine_event(self, event: ev.Event) -> None:
-        with self._lock:
-            session = self._session
-            if session is None:
-                return
-            entry = _describe(event)
-            entry["at_s"] = session.at(event.t)
-            session.engine_events.append(entry)
-            if isinstance(event, ev.DeviceFault):
-                session.problems.append(f"{event.device} fault: {event.detail}")
-            if isinstance(event, ev.TransactionEnded):
-                session.observed = _observed(event.transaction)
-                if event.transaction.aborted:
-                    reason = f"transaction aborted: {event.transaction.aborted}"
-                    if not any(event.transaction.aborted in p for p in session.problems):
-                        session.problems.append(reason)
-                self._finish(session)
-            else:
-                self._save(session)
+        self._submit(self._on_engine_event, event)
+
+    def _on_engine_event(self, event: ev.Event) -> None:
+        session = self._session
+        if session is None:
+            return
+        entry = _describe(event)
+        entry["at_s"] = session.at(event.t)
+        session.engine_events.append(entry)
+        if isinstance(event, ev.DeviceFault):
+            session.problems.append(f"{event.device} fault: {event.detail}")
+        if isinstance(event, ev.TransactionEnded):
+            session.observed = _observed(event.transaction)
+            if event.transaction.aborted:
+                reason = f"transaction aborted: {event.transaction.aborted}"
+                if not any(event.transaction.aborted in p for p in session.problems):
+                    session.problems.append(reason)
+            self._finish(session)
+        else:
+            self._save(session)
 
     def _save(self, session: _Session, finished: bool = False) -> None:
         manifest: dict[str, Any] = {

@@ -100,6 +100,7 @@ class RecordingLane:
             failed = self._live.open()
             if failed:
                 self._engine.close()
+                self.recorder.close()
                 store.close()
                 raise DeviceNotReady(f"cannot open {', '.join(failed)} (see the device errors above)")
             self._devices = RecordingDevices(self._live, self.recorder)
@@ -109,6 +110,7 @@ class RecordingLane:
             finally:
                 self._engine.close()
                 self._live.close()
+                self.recorder.close()  # everything handed over is written
                 store.close()
                 self._engine = self._devices = self._client = self.simulator = self.bus = None
 
@@ -127,6 +129,7 @@ class RecordingLane:
             raise
         if tx is not None:
             self.last_decision = tx.decision.outcome
+        self.recorder.flush()
         if self.recorder.recording:  # the transaction's end could not be written (see the log)
             self._client.close_all()
             self.recorder.interrupt("the recording could not be finalised at the end of the transaction")
