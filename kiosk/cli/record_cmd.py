@@ -127,6 +127,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
         return _fail(f"recording stopped: {type(exc).__name__}: {exc}")
     finally:
         signal.signal(signal.SIGTERM, previous)
+    for error in lane.recorder.errors:
+        print(f"kiosk record: a write failed: {error}", file=sys.stderr)
     recorded = len(lane.recorder.bundles)
     print(json.dumps({"recorded": recorded, "complete": complete, "out": str(args.out)}))
-    return 0 if recorded and complete == recorded else 1
+    return 0 if recorded and complete == recorded and not lane.recorder.errors else 1

@@ -102,6 +102,7 @@ class Recorder:
         self.bundles: list[Path] = []
         self._session: _Session | None = None
         self._pending: list[tuple[DeviceEvent, float]] = []  # device events between sessions
+        self.errors: list[str] = []  # writes that failed (each also marks its session incomplete)
         self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue()
         self._worker = threading.Thread(target=self._work, name="recorder", daemon=True)
         self._worker.start()
@@ -120,6 +121,7 @@ class Recorder:
                 job()
             except Exception as exc:  # a failed write marks the session, never stops the lane
                 log.exception("recorder: a write failed")
+                self.errors.append(f"{type(exc).__name__}: {exc}")
                 if self._session is not None:
                     self._session.problems.append(f"recorder write failed: {type(exc).__name__}: {exc}")
             finally:
