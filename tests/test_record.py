@@ -335,3 +335,30 @@ def test_killed_recorder_leaves_a_whole_manifest_never_a_complete_one(sessions: 
             load_bundle(bundle)
     steps = [e.event for e in load_bundle(bundle, partial=True).timeline if e.event != "device"]
     assert steps[:2] == ["document", "enter"]  # nothing recorded before the kill is lost
+
+
+def test_several_travellers_from_a_folder_of_permits(data_root: Path, lab: Path, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """Two permits refused at the reader (expired, forged): two bundles, each replaying to its decision."""
+    writer = SessionWriter(find_sources(data_root), tmp_path / "sessions", date(2026, 12, 2),
+                           np.random.default_rng(5))
+    expired, forged = writer.write(0, "permit_expired"), writer.write(1, "permit_forged")
+    reader = tmp_path / "reader"
+    reader.mkdir()
+    shutil.copyfile(expired / "permit.png", reader / "1.png")
+    shutil.copyfile(forged / "permit.png", reader / "2.png")
+    out = tmp_path / "rec"
+    capsys.readouterr()
+    assert main(["--config", str(lab), "record", "--out", str(out), "--barcode", str(reader), "--setup", str(expired),
+                 "--expect", "REJECT", "--sessions", "3", "--today", TODAY]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line.get("decision") for line in lines[:-1]] == ["REJECT", "REJECT"]
+    assert lines[-1] == {"recorded": 2, "complete": 2, "out": str(out)}  # the reader ran out of permits
+    bundles = sorted(out.iterdir())
+    codes = [[r["code"] for r in _manifest(b)["recording"]["observed"]["reasons"]] for b in bundles]  # type: ignore[index]
+    assert codes == [["PERMIT_NOT_VALID_NOW"], ["PERMIT_FORGED"]]
+    for bundle, observed in zip(bundles, codes, strict=True):
+        assert [e.event for e in load_bundle(bundle).timeline if e.event != "device"] == ["document"]
+        replayed = _replay(bundle, lab, capsys)
+        assert replayed["decision"] == "REJECT"
+        assert [str(r).split(":")[0] for r in replayed["reasons"]] == observed  # type: ignore[attr-defined]
