@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.bench.finger import all_impostor_pairs, comparisons, fusion_pairs, fvc_pairs, parse_samples
+from kiosk.bench.finger import all_impostor_pairs, comparisons, draw_fusions, fusion_pairs, fvc_pairs, parse_samples
 
 
 def test_fvc_protocol_on_ten_fingers_of_eight_impressions() -> None:
@@ -50,3 +50,21 @@ def test_calibration_impostors_are_every_pair_of_different_fingers() -> None:
     assert len(all_impostor_pairs(samples)) == len(impostor)
     _, fvc_impostor = comparisons(samples, 1, "fvc")
     assert len(fvc_impostor) == 6  # first impressions only
+
+
+def test_drawn_fusions_combine_comparisons_of_distinct_fingers() -> None:
+    files = [Path(f"{100 + f}_{i}.png") for f in range(1, 7) for i in range(1, 5)]
+    samples = parse_samples(files, "fvc")
+    fingers = [s.finger for s in samples]
+    genuine, impostor = comparisons(samples, 1, "all")
+    drawn_genuine = draw_fusions(genuine, fingers, 2, 500, seed=1)
+    drawn_impostor = draw_fusions(impostor, fingers, 2, 500, seed=2)
+    assert len(drawn_genuine) == 500 and len(drawn_impostor) == 500
+    assert len(set(drawn_genuine)) == 500  # no comparison drawn twice
+    for comparison in drawn_genuine:
+        (a, b), (c, d) = comparison
+        assert fingers[a] == fingers[b] and fingers[c] == fingers[d] and fingers[a] != fingers[c]
+    for comparison in drawn_impostor:
+        used = [fingers[i] for pair in comparison for i in pair]
+        assert len(set(used)) == 4  # four different fingers: two independent impostor comparisons
+    assert draw_fusions(drawn_genuine[:0], fingers, 2, 10, seed=1) == []

@@ -17,10 +17,11 @@ class FingerSettings:
     # Decision: one finger's MCC similarity must reach ``threshold``; with k >= 2 fingers the
     # fused score (``fusion_rule`` over the fingers presented) must reach
     # ``fusion_thresholds[k - 2]`` (the last one for more fingers than listed).
-    threshold: float = 0.25
+    # Defaults: the calibration on FVC2004 DB4_B at FMR 5e-4 (kiosk/defaults.toml says how).
+    threshold: float = 0.04098
     fusion_rule: str = "mean"
-    fusion_thresholds: tuple[float, ...] = (0.2,)
-    threshold_source: str = "uncalibrated default"
+    fusion_thresholds: tuple[float, ...] = (0.03182, 0.02813)
+    threshold_source: str = "fvc2004/DB4_B at FMR 5e-4"
     # Minutiae extraction (LEADER peaks).
     min_probability: float = 0.3
     max_minutiae: int = 120

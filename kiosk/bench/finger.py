@@ -188,6 +188,30 @@ def comparisons(samples: Sequence[Sample], fusion: int, impostors: str) -> tuple
     return [(p,) for p in genuine_pairs], [(p,) for p in impostor_pairs]
 
 
+def draw_fusions(
+    single: Sequence[Comparison], finger_of: Sequence[str], k: int, n: int, seed: int
+) -> list[Comparison]:
+    """Up to ``n`` distinct K-finger comparisons, each K single ones drawn at random on distinct fingers.
+
+    For sets with one finger per person (FVC): the fingers of one traveller are modelled as
+    independent fingers, which is what fusing them relies on; the real multi-finger protocol,
+    on sets with several fingers per person, is ``fusion_pairs``.
+    """
+    singles = [cmp[0] for cmp in single if len(cmp) == 1]
+    if len(singles) < k:
+        return []
+    rng = np.random.default_rng(seed)
+    drawn: set[Comparison] = set()
+    for _ in range(4 * n):
+        if len(drawn) >= n:
+            break
+        pairs = tuple(sorted(singles[i] for i in rng.choice(len(singles), size=k, replace=False)))
+        fingers = [f for pair in pairs for f in {finger_of[i] for i in pair}]
+        if len(set(fingers)) == len(fingers):  # no finger in two of the K comparisons
+            drawn.add(pairs)
+    return sorted(drawn)
+
+
 def fused(scores: dict[tuple[int, int], float], comparisons: Sequence[Comparison], rule: str) -> list[float]:
     """One score per comparison: its fingers' pair scores fused by ``rule``."""
     from biometrics.finger.fusion import fuse

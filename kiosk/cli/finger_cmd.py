@@ -28,7 +28,12 @@ def register(sub: Any) -> None:
     calibrate.add_argument("--layout", choices=("fvc", "neurotech"), required=True, help="file naming scheme")
     calibrate.add_argument("--dpi", type=int, default=500, help="sensor resolution (default 500)")
     calibrate.add_argument("--fusion", default="1", metavar="K[,K...]",
-                           help="fuse K fingers (neurotech layout); several K share one extraction (default 1)")
+                           help="fuse K fingers; several K share one extraction (default 1). Neurotech layout: "
+                                "K real fingers of a person; FVC layout: K comparisons of different fingers "
+                                "drawn at random (fingers assumed independent)")
+    calibrate.add_argument("--draws", type=int, default=200_000,
+                           help="FVC layout, K > 1: random K-finger comparisons drawn per class (default 200000)")
+    calibrate.add_argument("--seed", type=int, default=5, help="seed of those draws (default 5)")
     calibrate.add_argument("--fmr", type=float, default=5e-4, help="target false-match rate (default 5e-4)")
     calibrate.set_defaults(handler=_calibrate)
 
@@ -71,7 +76,7 @@ def _calibrate(args: argparse.Namespace, config: Config) -> int:
     from biometrics.finger import image as fimage
     from biometrics.metrics import fmr_fnmr, threshold_at_fmr
     from kiosk.bench.common import image_files
-    from kiosk.bench.finger import build_engines, comparisons, fused, parse_samples, score
+    from kiosk.bench.finger import build_engines, comparisons, draw_fusions, fused, parse_samples, score
 
     samples = parse_samples(image_files(args.dir), args.layout)
     if not samples:
@@ -81,20 +86,28 @@ def _calibrate(args: argparse.Namespace, config: Config) -> int:
         fusions = [int(k) for k in str(args.fusion).split(",")]
     except ValueError:
         fusions = []
-    if not fusions or min(fusions) < 1 or (max(fusions) > 1 and args.layout != "neurotech"):
-        print("kiosk finger calibrate: --fusion takes K >= 1 (K > 1 needs the neurotech layout)", file=sys.stderr)
+    if not fusions or min(fusions) < 1:
+        print("kiosk finger calibrate: --fusion takes K >= 1", file=sys.stderr)
         return 2
-    protocols = {k: comparisons(samples, k, "all") for k in fusions}
+    # FVC sets have one finger per person: K-finger comparisons are drawn from single ones.
+    drawn = args.layout == "fvc"
+    fingers = [s.finger for s in samples]
+    protocols = {k: comparisons(samples, 1 if drawn else k, "all") for k in fusions}
     needed = sorted({pair for gen, imp in protocols.values() for cmp in gen + imp for pair in cmp})
     engine = build_engines(config, args.dpi, ["ours"])["ours"]
     _templates, scores, _e, _m = score(engine, [fimage.read(s.path) for s in samples], needed)
-    for k, (genuine_cmp, impostor_cmp) in protocols.items():
+    for k, (single_genuine, single_impostor) in protocols.items():
+        genuine_cmp, impostor_cmp = single_genuine, single_impostor
+        if drawn and k > 1:
+            genuine_cmp = draw_fusions(single_genuine, fingers, k, args.draws, args.seed)
+            impostor_cmp = draw_fusions(single_impostor, fingers, k, args.draws, args.seed + 1)
         genuine = fused(scores, genuine_cmp, config.finger.fusion_rule)
         impostor = fused(scores, impostor_cmp, config.finger.fusion_rule)
         threshold = threshold_at_fmr(impostor, args.fmr)
         fmr, fnmr = fmr_fnmr(genuine, impostor, threshold)
         print(json.dumps({
-            "dir": str(args.dir), "fusion": k, "target_fmr": args.fmr, "threshold": round(threshold, 5),
+            "dir": str(args.dir), "fusion": k, "model": "drawn" if drawn and k > 1 else "measured",
+            "target_fmr": args.fmr, "threshold": round(threshold, 5),
             "n_genuine": len(genuine), "n_impostor": len(impostor), "fmr": round(fmr, 6), "fnmr": round(fnmr, 5),
             "date": time.strftime("%Y-%m-%d"),
         }), flush=True)
