@@ -103,9 +103,10 @@ class DemoOfficer:
         case = detail.case
         if case is None or case.case_id != case_id:
             return None
-        shot = grab(console, self.shots / f"console_{self.language}_referral_{name}.png")
         why = _refusal(case)
         QTest.keyClicks(detail.reason, APPROVE_REASON if why is None else REJECT_REASON.format(why=why))
+        detail.reason.setCursorPosition(0)  # the start of the reason is what reads in the photograph
+        shot = grab(console, self.shots / f"console_{self.language}_referral_{name}.png")
         button = detail.approve if why is None else detail.reject
         self.decisions[case.transaction_id] = ("approve" if why is None else "reject", detail.reason.text())
         QTest.mouseClick(button, Qt.MouseButton.LeftButton)
