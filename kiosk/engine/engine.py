@@ -445,7 +445,7 @@ class Engine:
                       "finger": finger.threshold}
         tx = Transaction.scores_of(run.face, run.fingers)
         self._emit(ev.DecisionMade(self.clock.now(), decision.outcome, decision.codes, tx, run.id, self._evidence(run),
-                                   decision, thresholds, run.reference, run.images))
+                                   decision, thresholds, run.reference, run.images, self._fingers_needed(run)))
 
     def _case_images(self, run: _Run) -> ev.CaseImages | None:
         """The document portrait and the best live face, cropped for the officer (in the pool, within the

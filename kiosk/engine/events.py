@@ -101,6 +101,7 @@ class DecisionMade(Event):
     thresholds: dict[str, float] = field(default_factory=dict)  # face, liveness, finger (configured)
     reference: str = ""  # what the live face was compared with: "document_page" or "enrolment"
     images: CaseImages | None = None
+    fingers_required: int = 0  # how many fingers the policy asks of this document's holder
 
 
 @dataclass(frozen=True)

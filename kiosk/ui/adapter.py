@@ -337,18 +337,20 @@ class LaneAdapter:
                           fingers=evidence.fingers, reasons=reasons, watch=watch,
                           portrait=images.portrait if images else None, live=images.live_face if images else None,
                           thresholds=event.thresholds, transaction_id=event.transaction_id,
-                          reference=event.reference)
+                          reference=event.reference, fingers_required=event.fingers_required)
 
     def case_from(self, case_id: str, tx: Any, name: str) -> Case:
         """A referral with the transaction's record, for the officer at the desk."""
         watch = tuple(WatchEntry("", r.detail, "") for r in tx.decision.reasons if r.code.startswith("WATCHLIST"))
         return self._case(case_id, name, document=tx.document, face=tx.face, fingers=tx.fingers,
                           reasons=_reasons(tx.decision.reasons), watch=watch, portrait=tx.extra.get("portrait"),
-                          live=tx.extra.get("live_face"), thresholds={}, transaction_id=tx.id, reference="")
+                          live=tx.extra.get("live_face"), thresholds={}, transaction_id=tx.id, reference="",
+                          fingers_required=None)
 
     def _case(self, case_id: str, name: str, *, document: Any, face: Any, fingers: Any,
               reasons: tuple[CaseReason, ...], watch: tuple[WatchEntry, ...], portrait: Any, live: Any,
-              thresholds: Mapping[str, float], transaction_id: str, reference: str) -> Case:
+              thresholds: Mapping[str, float], transaction_id: str, reference: str,
+              fingers_required: int | None) -> Case:
         liveness = face.liveness if face is not None else None
         per_finger = tuple(
             FingerResult(m.position.name.lower(), m.score, m.threshold,
@@ -370,7 +372,7 @@ class LaneAdapter:
         return Case(
             case_id, self.lane_id, self.wall_clock(), name, document_fields(document), _rgb(portrait), _rgb(live),
             face_measure, live_measure, per_finger, watch, reasons, finger=finger_measure,
-            transaction_id=transaction_id, reference=reference,
+            transaction_id=transaction_id, reference=reference, fingers_required=fingers_required,
         )
 
 

@@ -94,7 +94,7 @@ def sample_gateway(data_root: Path, now: float | None = None) -> InProcessGatewa
         watchlist=(WatchEntry("banned_exit", "court order 2026/114", "name_birth_date", "CHEN MEI", "1990-02-01", "",
                               "ministry list 2026-11", "2026-11-20"),),
         reasons=(CaseReason("WATCHLIST_HIT", "banned_exit: court order 2026/114 (by name_birth_date)", "REFER"),),
-        finger=Measure(None, 0.25, None), transaction_id="sample-0002", reference="document_page",
+        finger=Measure(None, 0.25, None), transaction_id="sample-0002", reference="document_page", fingers_required=0,
     ))
     rows = [
         ("t-101", now - 600, "1", "TRAN THI BINH", "C0456789", "ACCEPT", ()),

@@ -117,6 +117,7 @@ class Case:
     finger: Measure = field(default=NOT_DONE)  # the fused score of all fingers against its threshold
     transaction_id: str = ""  # the gate's transaction this case decides
     reference: str = ""  # what the live face was compared with: document_page, enrolment ("" unknown)
+    fingers_required: int | None = None  # how many fingers the policy asked for (None: not known)
 
     @property
     def codes(self) -> tuple[str, ...]:

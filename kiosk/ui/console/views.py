@@ -362,8 +362,12 @@ class CaseDetail(QWidget):
         face_label = {"document_page": "case.face_vs_document", "enrolment": "case.face_vs_enrolment"}.get(
             case.reference, "case.face_match")
         rows: list[list[str | tuple[str, str]]] = []
+        not_asked = case.fingers_required == 0 and not case.fingers
         for key, m in ((face_label, case.face), ("case.liveness", case.liveness), ("case.finger_fused", case.finger)):
-            rows.append([c.text(key), fmt(m.score), fmt(m.threshold), verdict(c, m.passed)])
+            result = verdict(c, m.passed)
+            if key == "case.finger_fused" and not_asked:
+                result = ("– " + c.text("case.not_required"), theme.MUTED.name())
+            rows.append([c.text(key), fmt(m.score), fmt(m.threshold), result])
         fill(self.scores, rows)
         fit_height(self.scores)
         fill(self.fingers, [
@@ -375,6 +379,7 @@ class CaseDetail(QWidget):
         fit_height(self.fingers)
         self.fingers.setVisible(bool(case.fingers))
         self.fingers_none.setVisible(not case.fingers)
+        self.fingers_none.setText("– " + c.text("case.not_required" if not_asked else "case.not_done"))
         self._show_watchlist(case)
         self.reasons.setText(self._reasons_html(case))
         self.feedback.setText("")
