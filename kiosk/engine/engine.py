@@ -453,6 +453,8 @@ class Engine:
         frame = None
         if run.clip is not None and run.face is not None and 0 <= run.face.best_frame < len(run.clip.frames):
             frame = run.clip.frames[run.face.best_frame]
+        elif run.clip is not None and run.clip.frames:  # not verified (timeout, no usable face): the middle frame
+            frame = run.clip.frames[len(run.clip.frames) // 2]
         if run.page is None and frame is None:
             return None
         job = submit(self.pool, self.clock, self.stages.face.display_crops, run.page, frame)

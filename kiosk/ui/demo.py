@@ -48,10 +48,10 @@ from kiosk.ui.viewmodel import Screen, TravellerModel, TravellerView
 log = logging.getLogger(__name__)
 LANE = "1"
 DEMO_OFFICER = "demo"
-# What the demo's officer types: it approves a traveller whose face matches the reference and who is on
-# no watch list (the synthetic clips fail liveness, which a person at the desk can overrule), and rejects
-# the others.
-APPROVE_REASON = "demo officer: face matches the document, no watch-list entry; identity confirmed at the desk"
+# What the demo's officer types: it approves a traveller whose face (and fingers, where asked) matched and
+# who is on no watch list (the synthetic clips fail liveness, which a person at the desk can overrule), and
+# rejects the others.
+APPROVE_REASON = "demo officer: face matches, no watch-list entry; identity confirmed at the desk"
 REJECT_REASON = "demo officer: {why}; traveller sent back to the desk"
 
 
@@ -114,13 +114,16 @@ class DemoOfficer:
 
 
 def _refusal(case: Case) -> str | None:
-    """Why the demo's officer rejects a case (None: approves)."""
+    """Why the demo's officer rejects a case (None: approves). Liveness alone it overrules (every synthetic
+    clip is a moved photo); anything else not verified, it does not."""
     if case.watchlist:
         return "watch-list entry " + "; ".join(w.reason for w in case.watchlist)
-    if case.face.passed is not True:
-        return "the live face does not match the document portrait"
-    if any(f.matched is False for f in case.fingers):
-        return "the fingerprints do not match the enrolled ones"
+    if case.face.passed is None:
+        return "the face could not be verified"
+    if not case.face.passed:
+        return "the live face does not match the reference"
+    if case.fingers_required != 0 and case.finger.passed is not True:
+        return "the fingerprints do not match" if case.finger.passed is False else "the fingerprints were not verified"
     return None
 
 

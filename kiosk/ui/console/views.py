@@ -356,8 +356,8 @@ class CaseDetail(QWidget):
         self.subheader.setText(sub)
         no_portrait = c.text("case.portrait_template") if case.reference == "enrolment" else c.text("case.no_image")
         self.portrait.set_image(case.portrait, no_portrait)
-        self.live.set_image(case.live_face, c.text("case.no_image"))
-        fill(self.document, [[c.text(f"doc.{k}") if f"doc.{k}" in c else k, v] for k, v in case.document])
+        self.live.set_image(case.live_face, c.text("case.no_live_face" if case.reference else "case.no_image"))
+        fill(self.document, [[c.text(f"doc.{k}") if f"doc.{k}" in c else k, v or "–"] for k, v in case.document])
         fit_height(self.document)
         face_label = {"document_page": "case.face_vs_document", "enrolment": "case.face_vs_enrolment"}.get(
             case.reference, "case.face_match")
