@@ -122,7 +122,7 @@ def test_officer_approves_a_referral_and_the_exit_opens(replayer: Replayer, bund
 
     def on_decision(event: ev.DecisionMade) -> None:
         if event.outcome == "REFER":
-            engine.command("approve", officer="officer-1")
+            engine.command("approve", officer="officer-1", transaction_id=event.transaction_id)
 
     def on_door(event: ev.DoorCommanded) -> None:
         if event.door == "exit" and event.open:
@@ -138,6 +138,67 @@ def test_officer_approves_a_referral_and_the_exit_opens(replayer: Replayer, bund
     assert tx is not None and tx.decision.outcome == "ACCEPT" and tx.officer == "approve"
     assert {"OFFICER_APPROVED", "FACE_MISMATCH"} <= set(tx.decision.codes)
     assert exit_coil == [True]  # the simulator's exit door coil was on
+
+
+def test_a_late_approve_never_decides_the_next_traveller(replayer: Replayer, bundles: dict[str, Path]) -> None:
+    """Two referred travellers on one lane: the approve meant for the first arrives while the second waits.
+    It is refused (and audited), as is an approve naming no transaction; the second's own approve opens the
+    exit for the second only."""
+    _lane_ready(replayer)
+    bundle = load_bundle(bundles["permit_impostor"])
+    clock = SimClock()
+    bus = ev.EventBus()
+    store = replayer.store(bundle)
+    engine = replayer.engine(bundle, clock, store, bus, dataclasses.replace(replayer.config.engine, officer_s=1.0))
+    StoreRecorder(store, "lane-1").attach(bus)
+    sim = replayer.simulator
+    assert sim is not None
+    referred: list[str] = []
+    refused: list[ev.CommandRefused] = []
+    exits: list[bool] = []
+
+    def on_decision(event: ev.DecisionMade) -> None:
+        if event.outcome != "REFER":
+            return
+        referred.append(event.transaction_id)
+        if len(referred) == 2:  # the second traveller waits for an officer
+            engine.command("approve", "officer-1", referred[0])  # the late approve for the first
+            engine.command("reject", "officer-1")  # one that names no transaction
+            engine.command("approve", "officer-2", referred[1])
+
+    bus.subscribe(on_decision, ev.DecisionMade)
+    bus.subscribe(refused.append, ev.CommandRefused)
+    bus.subscribe(lambda e: exits.append(sim.coils()[Coil.EXIT_DOOR]) if e.door == "exit" and e.open else None,
+                  ev.DoorCommanded)
+    try:
+        first = engine.run_one(ReplayDevices(bundle, clock, sim, time_scale=replayer.time_scale), bundle.today)
+        assert first is not None
+        _lane_ready(replayer)
+        engine.command("approve", "officer-1", first.id)  # between travellers: nobody to decide
+        second = engine.run_one(ReplayDevices(bundle, clock, sim, time_scale=replayer.time_scale), bundle.today)
+        audit = [(e.actor, e.action, e.detail) for e in store.audit.entries() if e.action.endswith("_refused")
+                 or e.action in ("approve", "reject")]
+        assert store.audit.verify().intact
+    finally:
+        engine.close()
+        store.close()
+    assert first.decision.outcome == "REFER" and first.officer is None  # nobody answered in time
+    assert second is not None and second.id != first.id
+    assert second.decision.outcome == "ACCEPT" and second.officer == "approve"
+    assert [(r.command, r.transaction_id, r.current, r.reason) for r in refused] == [
+        ("approve", first.id, "", "not_current_transaction"),
+        ("approve", first.id, second.id, "not_current_transaction"),
+        ("reject", "", second.id, "no_transaction_id"),
+    ]
+    assert exits == [True]  # the exit opened once: for the second traveller, on the second's approve
+    assert [(actor, action, detail.get("transaction"), detail.get("reason")) for actor, action, detail in
+            audit] == [
+        ("officer-1", "approve_refused", first.id, "not_current_transaction"),
+        ("officer-1", "approve_refused", first.id, "not_current_transaction"),
+        ("officer-1", "reject_refused", "", "no_transaction_id"),
+        ("officer-2", "approve", second.id, None),
+    ]
+    _lane_ready(replayer)
 
 
 def _edited(bundle: Path, tmp_path: Path, edit: object) -> Path:

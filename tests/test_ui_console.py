@@ -203,7 +203,7 @@ def test_every_console_view_renders_with_catalogue_text(language: str, data_root
         assert w.tabs.tabText(1) == "● " + cat.text("tabs.referrals", n=2)
         detail = w.referrals.detail
         assert detail.case is not None and detail.case.case_id == "c-0001"
-        assert detail.scores.item(0, 0).text() == cat.text("case.face_match")
+        assert detail.scores.item(0, 0).text() == cat.text("case.face_vs_document")
         assert detail.scores.item(0, 3).text() == "✗ " + cat.text("case.fail")
         assert detail.fingers.rowCount() == 2
         detail.approve.click()  # no reason given

@@ -158,3 +158,24 @@ def mtcnn_chip_transform(landmarks: np.ndarray) -> np.ndarray:
 def align(rgb: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     """The embedder's 150x150 chip for one face found by MTCNN."""
     return extract_chip(rgb, mtcnn_chip_transform(landmarks))
+
+
+def display_crop(image: np.ndarray, landmarks: np.ndarray, width: int = 240, height: int = 300,
+                 padding: float = 0.6) -> np.ndarray:
+    """An upright, passport-style crop of one face for a person to look at (not for the embedder).
+
+    The same landmark geometry as the chip, with more room around the face (``padding``) and a
+    3:4-like frame, so the document portrait and the live face are shown at one scale and angle.
+    Pixels outside the image are mid-grey; the dtype and channel order of ``image`` are kept."""
+    template = mtcnn_template(height, padding)
+    template[:, 0] -= (height - width) / 2.0
+    template[:, 1] += height * 0.04  # a little more forehead and hair than chin, as on a portrait
+    matrix = similarity(np.asarray(landmarks, dtype=np.float64), template, MTCNN_POINT_WEIGHTS)
+    scale = math.hypot(matrix[0, 0], matrix[1, 0])
+    source = image
+    if scale < 0.5:  # a large face shrunk a lot: smooth first so the crop is not aliased
+        source = cv2.GaussianBlur(image, (0, 0), sigmaX=0.4 / scale)
+    fill = (128,) * (image.shape[2] if image.ndim == 3 else 1)
+    crop: np.ndarray = cv2.warpAffine(source, matrix, (width, height), flags=cv2.INTER_LINEAR,
+                                      borderMode=cv2.BORDER_CONSTANT, borderValue=fill)
+    return crop

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from biometrics.face.align import display_crop
 from biometrics.face.detection import MeasuredFace, find_faces, find_faces_any_orientation, others_present
 from biometrics.face.embedder import FaceEmbedder
 from biometrics.face.errors import FaceError, MultipleFaces, NoFaceFound, PoorFaceQuality
@@ -106,6 +107,15 @@ class FacePipeline:
             raise NoFaceFound("no face found on the image")
         chip = np.clip(faces[0].chip[:, :, ::-1], 0, 255).astype(np.uint8)
         return faces[0].box(), chip
+
+    def display_crop(self, image_bgr: np.ndarray, *, document: bool = False) -> np.ndarray:
+        """The main face of a document page (``document``, any orientation) or a live frame as an upright
+        BGR uint8 crop for an officer to compare faces by eye (``align.display_crop``); NoFaceFound if none."""
+        smallest = self.settings.document_min_face_px if document else self.settings.live_min_face_px
+        _, faces = self._faces(image_bgr, smallest, any_orientation=document)
+        if not faces:
+            raise NoFaceFound("no face found on the image")
+        return display_crop(as_bgr(image_bgr), faces[0].landmarks)
 
     def template(self, frame_bgr: np.ndarray, source: str = "live") -> FaceTemplate:
         """The template of the one face in a frame or photo."""

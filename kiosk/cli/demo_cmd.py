@@ -4,8 +4,9 @@ Checks the models, generates a corpus of session bundles (genuine, impostor, att
 document, watch-list, permits, border passes) unless one is already there, then runs a lane
 through them with the relay simulator, the traveller window and the officer console; referrals
 wait for the officer. Without a display it runs offscreen: screenshots of every traveller screen
-and console view, the demo run's screenshots (referrals approved with a recorded reason) and the
-replay report go to ``--out``.
+and console view, the demo run's screenshots and the replay report go to ``--out``; the demo's officer
+takes each referral on the console (signs in, opens it, approves or rejects with a typed reason) and its
+referral views, with their evidence, go to ``--out``/screens.
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ def _demo(args: argparse.Namespace, config: Config) -> int:
     print(f"kiosk demo: {len(screens)} screenshots of every traveller screen and console view in "
           f"{args.out / 'screens'}", flush=True)
     status = run_demo(config, bundles, args.out / "run", realtime=args.realtime, officer_s=args.officer_s,
-                      say=lambda text: print(text, flush=True))
+                      say=lambda text: print(text, flush=True), screens=args.out / "screens")
     replay_status = replay_cmd.run(
         argparse.Namespace(paths=bundles, realtime=False, relay=None, report=args.out / "report", json=False), config
     )

@@ -28,8 +28,8 @@ def register(sub: Any) -> None:
 
     demo = ui_sub.add_parser("demo", help="session bundles through the engine, shown on the kiosk and the console")
     demo.add_argument("bundles", type=Path, nargs="+", metavar="BUNDLE", help="bundle folders (kiosk synth sessions)")
-    demo.add_argument("--out", type=Path, help="run offscreen: write screenshots and demo.jsonl here, approve "
-                      "referrals automatically, stop at the end")
+    demo.add_argument("--out", type=Path, help="run offscreen: write screenshots and demo.jsonl here; a scripted "
+                      "officer takes each referral on the console (typed reason); stop at the end")
     demo.add_argument("--realtime", action="store_true", help="human and door timings at real speed")
     demo.add_argument("--officer-s", type=float, default=60.0, help="how long a referred traveller waits (s)")
     demo.set_defaults(handler=_demo)

@@ -5,6 +5,10 @@ effects: it asks the devices for input, runs the stage adapters in a thread pool
 the document portrait in parallel; face verification while the traveller places a finger), commands
 the doors, applies the policy and publishes events. Any door fault aborts the transaction with the
 doors closed (DEVICE_FAULT), and the engine returns to idle.
+
+An officer's approve or reject names the transaction it is for and is applied only while that
+transaction waits for an officer; any other (a late approve after the lane moved on) is refused
+with a ``CommandRefused`` event. Door commands are for the lane, whoever is in it.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TypeVar
 
+import numpy as np
+
 from biometrics.face.results import FaceTemplate, FaceVerification
 from biometrics.finger.results import FingerVerification
 from kiosk.engine import events as ev
@@ -32,7 +38,7 @@ from kiosk.engine.stages.face import FaceStage
 from kiosk.engine.stages.finger import FingerStage
 from kiosk.engine.states import State, check
 from kiosk.policy.decide import Decision, decide
-from kiosk.policy.evidence import Evidence, Finding
+from kiosk.policy.evidence import Evidence, Finding, WatchlistMatch
 from kiosk.policy.settings import PolicySettings
 from mrz.document import Document
 
@@ -40,6 +46,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 OFFICER_COMMANDS = ("approve", "reject", "open_entry", "close_entry", "open_exit", "close_exit", "close_all")
+DECISIONS = ("approve", "reject")  # the commands that belong to one transaction
 
 
 class DoorFault(RuntimeError):
@@ -68,7 +75,7 @@ class _Run:
     prompts: list[str] = field(default_factory=list)
     document: Document | None = None
     person: EnrolledPerson | None = None
-    watch_hits: tuple[str, ...] = ()
+    watch_hits: tuple[WatchlistMatch, ...] = ()
     enrolled: bool | None = None
     face: FaceVerification | None = None
     fingers: FingerVerification | None = None
@@ -76,6 +83,11 @@ class _Run:
     officer: str | None = None
     aborted: str | None = None
     presentation_s: float = 0.0
+    page: np.ndarray | None = None  # the document page read (for the portrait an officer looks at)
+    clip: Clip | None = None  # the clip the face was verified on (for the best live frame)
+    reference: str = ""  # what the live face was compared with: "document_page" or "enrolment"
+    referred: bool = False  # waiting for an officer's approve or reject right now
+    images: ev.CaseImages | None = None
 
 
 class Engine:
@@ -100,7 +112,7 @@ class Engine:
         self.clock = clock or RealClock()
         self.bus = bus or ev.EventBus()
         self.pool = ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="engine")
-        self._commands: queue.Queue[tuple[str, str]] = queue.Queue()
+        self._commands: queue.Queue[tuple[str, str, str]] = queue.Queue()
         self.state = State.IDLE
 
     def close(self) -> None:
@@ -108,23 +120,36 @@ class Engine:
 
     # -- officer commands -----------------------------------------------------------------
 
-    def command(self, command: str, officer: str = "") -> None:
-        """Queue an officer command (thread-safe); it takes effect at the engine's next step."""
+    def command(self, command: str, officer: str = "", transaction_id: str = "") -> None:
+        """Queue an officer command (thread-safe); it takes effect at the engine's next step.
+
+        ``approve`` and ``reject`` name the transaction they decide (``DecisionMade.transaction_id``);
+        they are applied only if it is the one waiting for an officer then, else refused
+        (``CommandRefused``). Door commands act on the lane and need no transaction."""
         if command not in OFFICER_COMMANDS:
             raise ValueError(f"unknown officer command {command!r} (one of {', '.join(OFFICER_COMMANDS)})")
-        self._commands.put((command, officer))
+        self._commands.put((command, officer, transaction_id))
 
     def _poll(self, run: _Run) -> None:
         while True:
             try:
-                command, officer = self._commands.get_nowait()
+                command, officer, transaction_id = self._commands.get_nowait()
             except queue.Empty:
                 return
-            self._emit(ev.OfficerCommanded(self.clock.now(), command, officer))
-            if command in ("approve", "reject"):
-                run.officer = command
-            else:
+            if command not in DECISIONS:
+                self._emit(ev.OfficerCommanded(self.clock.now(), command, officer))
                 self._door(command)
+                continue
+            refused = _refusal(run, transaction_id)
+            if refused is not None:
+                reason, detail = refused
+                log.warning("officer %s's %s for transaction %r refused: %s", officer or "?", command,
+                            transaction_id, detail)
+                self._emit(ev.CommandRefused(self.clock.now(), command, officer, transaction_id, run.id, reason,
+                                             detail))
+                continue
+            self._emit(ev.OfficerCommanded(self.clock.now(), command, officer, transaction_id))
+            run.officer = command
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -234,6 +259,7 @@ class Engine:
             job = submit(self.pool, self.clock, self.stages.document.read, current, run.today)
             portrait = (submit(self.pool, self.clock, self.stages.face.reference_from_page, current.image)
                         if current.kind == "page" else None)
+            run.page = current.image if current.kind == "page" else None
             read = self._wait(run, job, "document", self.settings.document_s)
             if read is None or not read.retryable or attempt >= self.settings.document_retries:
                 break
@@ -296,11 +322,13 @@ class Engine:
         reference: FaceTemplate | None = None
         if run.person is not None and run.person.face is not None:
             reference = run.person.face
+            run.reference = "enrolment"
         elif portrait is not None:
             got = self._wait(run, portrait, "portrait", self.settings.face_s)
             if got is not None:
                 reference, problems = got
                 run.findings += problems
+                run.reference = "document_page" if reference is not None else ""
         elif not any(f.stage == "face" for f in run.findings):
             run.findings.append(Finding("FACE_NO_REFERENCE", "no portrait and no enrolled face", "face"))
         face_job = self._face(run, devices, reference) if reference is not None else None
@@ -351,6 +379,7 @@ class Engine:
             keep = sorted({round(i * (n - 1) / (self.settings.face_max_frames - 1)) for i in
                            range(self.settings.face_max_frames)}) if self.settings.face_max_frames > 1 else [0]
             clip = Clip(tuple(clip.frames[i] for i in keep), tuple(clip.timestamps_s[i] for i in keep), clip.source)
+        run.clip = clip
         return submit(self.pool, self.clock, self.stages.face.verify, clip, reference)
 
     def _fingers_needed(self, run: _Run) -> int:
@@ -387,7 +416,8 @@ class Engine:
 
     def _evidence(self, run: _Run) -> Evidence:
         return Evidence(
-            today=run.today, document=run.document, watchlist_hits=run.watch_hits, enrolled=run.enrolled,
+            today=run.today, document=run.document, watchlist_hits=tuple(m.describe() for m in run.watch_hits),
+            watchlist_entries=run.watch_hits, enrolled=run.enrolled,
             enrolled_fingers=len(run.person.fingers) if run.person is not None else 0,
             face=run.face, fingers=run.fingers, findings=tuple(run.findings), officer=run.officer,
         )
@@ -400,24 +430,59 @@ class Engine:
             run.findings.append(Finding("TOTAL_BUDGET_EXCEEDED", detail, "decision"))
         decision = decide(self._evidence(run), self.policy)
         run.stage_ms["decision"] = (time.perf_counter() - start) * 1000.0
-        self._emit(ev.DecisionMade(self.clock.now(), decision.outcome, decision.codes))
         if decision.outcome == "REFER" and run.officer is None:
+            run.images = self._case_images(run)
+            self._decided(run, decision)
             decision = self._await_officer(run, decision)
+        else:
+            self._decided(run, decision)
         return decision
 
+    def _decided(self, run: _Run, decision: Decision) -> None:
+        """Publish a decision with everything it was made on (and the faces, for a referral)."""
+        face, finger = self.stages.face.settings, self.stages.finger.settings
+        thresholds = {"face": face.verification.threshold, "liveness": face.liveness.model_threshold,
+                      "finger": finger.threshold}
+        tx = Transaction.scores_of(run.face, run.fingers)
+        self._emit(ev.DecisionMade(self.clock.now(), decision.outcome, decision.codes, tx, run.id, self._evidence(run),
+                                   decision, thresholds, run.reference, run.images, self._fingers_needed(run)))
+
+    def _case_images(self, run: _Run) -> ev.CaseImages | None:
+        """The document portrait and the best live face, cropped for the officer (in the pool, within the
+        face budget); None when neither can be had. Never fatal: a referral without pictures still goes out."""
+        frame = None
+        if run.clip is not None and run.face is not None and 0 <= run.face.best_frame < len(run.clip.frames):
+            frame = run.clip.frames[run.face.best_frame]
+        elif run.clip is not None and run.clip.frames:  # not verified (timeout, no usable face): the middle frame
+            frame = run.clip.frames[len(run.clip.frames) // 2]
+        if run.page is None and frame is None:
+            return None
+        job = submit(self.pool, self.clock, self.stages.face.display_crops, run.page, frame)
+        try:
+            portrait, live = job.wait(self.clock, timeout_s=self.settings.face_s)
+        except FutureTimeout:
+            log.warning("transaction %s: the faces for the officer took more than %.1f s", run.id, self.settings.face_s)
+            return None
+        run.stage_ms["case_images"] = job.compute_s() * 1000.0
+        return ev.CaseImages(portrait, live) if portrait is not None or live is not None else None
+
     def _await_officer(self, run: _Run, decision: Decision) -> Decision:
-        """Alert the officer and wait up to ``officer_s`` for approve or reject."""
+        """Alert the officer and wait up to ``officer_s`` for an approve or reject naming this transaction."""
         self._alarm(True)
+        run.referred = True
         deadline = self.clock.now() + self.settings.officer_s
-        while run.officer is None and self.clock.now() < deadline:
-            self._poll(run)
-            if run.officer is None:
-                self.clock.sleep(0.05)
+        try:
+            while run.officer is None and self.clock.now() < deadline:
+                self._poll(run)
+                if run.officer is None:
+                    self.clock.sleep(0.05)
+        finally:
+            run.referred = False
         self._alarm(False)
         if run.officer is None:
             return decision
         final = decide(self._evidence(run), self.policy)
-        self._emit(ev.DecisionMade(self.clock.now(), final.outcome, final.codes))
+        self._decided(run, final)
         return final
 
     def _leave(self, run: _Run, devices: Devices, decision: Decision) -> None:
@@ -457,7 +522,7 @@ class Engine:
         decision = decide(self._evidence(run), self.policy)
         if decision.outcome == "ACCEPT":  # never let an aborted transaction through
             decision = replace(decision, outcome="REFER")
-        self._emit(ev.DecisionMade(self.clock.now(), decision.outcome, decision.codes))
+        self._decided(run, decision)
         if run.state is not State.IDLE:
             now = self.clock.now()
             run.state_s[run.state.value] = run.state_s.get(run.state.value, 0.0) + now - run.state_started
@@ -474,4 +539,18 @@ class Engine:
             engine_ms=round(sum(compute.values()), 1), lane_s=round(self.clock.now() - run.started, 3),
             aborted=run.aborted, officer=run.officer, prompts=tuple(run.prompts),
             presentation_s=round(run.presentation_s, 3),
+            # in memory only, for the officer's desk: the store and the replay report never write these
+            extra={"portrait": run.images.portrait, "live_face": run.images.live_face} if run.images else {},
         )
+
+
+def _refusal(run: _Run, transaction_id: str) -> tuple[str, str] | None:
+    """Why an approve or reject naming ``transaction_id`` must not decide ``run`` (None: it may)."""
+    if not transaction_id:
+        return "no_transaction_id", "an approve or reject must name the transaction it decides"
+    if transaction_id != run.id:
+        where = f"the lane is on transaction {run.id}" if run.id else "the lane has no traveller"
+        return "not_current_transaction", f"transaction {transaction_id} is over; {where}"
+    if not run.referred:
+        return "not_referred", f"transaction {transaction_id} is not waiting for an officer"
+    return None

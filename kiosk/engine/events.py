@@ -12,6 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import numpy as np
+
+from kiosk.policy.decide import Decision
+from kiosk.policy.evidence import Evidence
+
 log = logging.getLogger(__name__)
 
 
@@ -49,6 +54,20 @@ class DoorCommanded(Event):
 class OfficerCommanded(Event):
     command: str  # approve, reject, open_entry, open_exit, close_entry, close_exit, close_all
     officer: str = ""
+    transaction_id: str = ""  # the transaction an approve or reject was for (door commands: "")
+
+
+@dataclass(frozen=True)
+class CommandRefused(Event):
+    """An officer's approve or reject that was not for the transaction waiting on an officer (a late
+    command after the lane moved on, a command without a transaction id): not applied, and audited."""
+
+    command: str
+    officer: str
+    transaction_id: str  # what the command named
+    current: str  # the transaction the lane is on ("" between travellers)
+    reason: str  # "no_transaction_id", "not_current_transaction" or "not_referred"
+    detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,11 +76,32 @@ class DeviceFault(Event):
     detail: str
 
 
+@dataclass(frozen=True, eq=False)
+class CaseImages:
+    """The faces an officer compares by eye, held in memory only (never written to disk by the engine).
+
+    Both are upright BGR uint8 crops at one scale (``FacePipeline.display_crop``); None when there is
+    nothing to show (a permit has no page; no face in the clip)."""
+
+    portrait: np.ndarray | None = None  # the portrait on the document page
+    live_face: np.ndarray | None = None  # the face in the best live frame (the one the score came from)
+
+
 @dataclass(frozen=True)
 class DecisionMade(Event):
+    """The policy's decision with what it decided on: the evidence, every reason, and the thresholds of
+    the configuration the engine ran with. ``images`` come with a referral (an officer will look)."""
+
     outcome: str
     codes: tuple[str, ...] = ()
     scores: dict[str, float] = field(default_factory=dict)
+    transaction_id: str = ""
+    evidence: Evidence | None = None
+    decision: Decision | None = None  # the reasons with their outcome, text and detail
+    thresholds: dict[str, float] = field(default_factory=dict)  # face, liveness, finger (configured)
+    reference: str = ""  # what the live face was compared with: "document_page" or "enrolment"
+    images: CaseImages | None = None
+    fingers_required: int = 0  # how many fingers the policy asks of this document's holder
 
 
 @dataclass(frozen=True)

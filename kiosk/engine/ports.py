@@ -15,6 +15,7 @@ import numpy as np
 
 from biometrics.face.results import FaceTemplate
 from biometrics.finger.results import FingerPosition, FingerTemplate
+from kiosk.policy.evidence import WatchlistMatch
 from mrz.document import Document
 
 
@@ -94,8 +95,8 @@ class Enrolment(Protocol):
 
 
 class WatchList(Protocol):
-    def check(self, document: Document) -> tuple[str, ...]:
-        """Descriptions of the entries this document or holder matches (empty: no hit)."""
+    def check(self, document: Document) -> tuple[WatchlistMatch, ...]:
+        """The entries this document or holder matches (empty: no hit)."""
         ...
 
 

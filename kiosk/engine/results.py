@@ -35,13 +35,18 @@ class Transaction:
 
     @property
     def scores(self) -> dict[str, float]:
+        return self.scores_of(self.face, self.fingers)
+
+    @staticmethod
+    def scores_of(face: FaceVerification | None, fingers: FingerVerification | None) -> dict[str, float]:
+        """The scores and thresholds of a face and finger verification, rounded, by name."""
         out: dict[str, float] = {}
-        if self.face is not None:
-            out["face"] = round(self.face.score, 4)
-            out["face_threshold"] = round(self.face.threshold, 4)
-            if self.face.liveness is not None:
-                out["liveness"] = round(self.face.liveness.score, 4)
-        if self.fingers is not None:
-            out["finger"] = round(self.fingers.score, 4)
-            out["finger_threshold"] = round(self.fingers.threshold, 4)
+        if face is not None:
+            out["face"] = round(face.score, 4)
+            out["face_threshold"] = round(face.threshold, 4)
+            if face.liveness is not None:
+                out["liveness"] = round(face.liveness.score, 4)
+        if fingers is not None:
+            out["finger"] = round(fingers.score, 4)
+            out["finger_threshold"] = round(fingers.threshold, 4)
         return out

@@ -8,6 +8,7 @@ from typing import Any
 from kiosk.engine import events as ev
 from kiosk.engine.ports import EnrolledPerson
 from kiosk.engine.results import Transaction
+from kiosk.policy.evidence import WatchlistMatch
 from kiosk.stores.gate import GateStore
 from mrz.document import Document
 
@@ -29,10 +30,14 @@ class StoreWatchList:
     def __init__(self, store: GateStore) -> None:
         self.store = store
 
-    def check(self, document: Document) -> tuple[str, ...]:
+    def check(self, document: Document) -> tuple[WatchlistMatch, ...]:
         birth = document.birth_date.isoformat() if document.birth_date else None
         hits = self.store.watchlist.match(document.document_number, document.surname, document.given_names, birth)
-        return tuple(f"{h.entry.list}: {h.entry.reason} (by {h.matched_by})" for h in hits)
+        return tuple(
+            WatchlistMatch(h.entry.list, h.entry.reason, h.matched_by, h.entry.surname, h.entry.given_names,
+                           h.entry.birth_date, h.entry.document_number, h.entry.source, h.entry.added_at)
+            for h in hits
+        )
 
 
 def document_summary(document: Document | None) -> dict[str, Any]:
@@ -58,13 +63,22 @@ class StoreRecorder:
         bus.subscribe(self._on_state, ev.StateChanged)
         bus.subscribe(self._on_end, ev.TransactionEnded)
         bus.subscribe(self._on_officer, ev.OfficerCommanded)
+        bus.subscribe(self._on_refused, ev.CommandRefused)
 
     def _on_state(self, event: ev.StateChanged) -> None:
         if event.state == "document" and event.previous == "idle":
             self._open = self.store.transactions.start(self.lane)
 
     def _on_officer(self, event: ev.OfficerCommanded) -> None:
-        self.store.audit.append(event.officer or "officer", event.command, f"lane {self.lane}")
+        detail = {"transaction": event.transaction_id} if event.transaction_id else None
+        self.store.audit.append(event.officer or "officer", event.command, f"lane {self.lane}", detail)
+
+    def _on_refused(self, event: ev.CommandRefused) -> None:
+        """A stale or unaddressed approve/reject: the refusal is part of the record, like the command."""
+        self.store.audit.append(event.officer or "officer", f"{event.command}_refused", f"lane {self.lane}", {
+            "transaction": event.transaction_id, "current": event.current, "reason": event.reason,
+            "detail": event.detail,
+        })
 
     def _on_end(self, event: ev.TransactionEnded) -> None:
         tx: Transaction = event.transaction

@@ -23,10 +23,30 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class WatchlistMatch:
+    """One watch-list entry a document or its holder matched, with what the officer needs to judge it."""
+
+    list: str  # banned_exit, banned_entry, wanted
+    reason: str
+    matched_by: str  # "document_number" or "name_birth_date"
+    surname: str | None = None
+    given_names: str | None = None
+    birth_date: str | None = None  # ISO
+    document_number: str | None = None
+    source: str = ""
+    added_at: str = ""
+
+    def describe(self) -> str:
+        """The one-line description the policy's WATCHLIST_HIT reason carries."""
+        return f"{self.list}: {self.reason} (by {self.matched_by})"
+
+
+@dataclass(frozen=True)
 class Evidence:
     today: date
     document: Document | None = None
     watchlist_hits: tuple[str, ...] = ()  # descriptions of the entries matched
+    watchlist_entries: tuple[WatchlistMatch, ...] = ()  # the same entries in full, for the officer
     enrolled: bool | None = None  # None: not looked up (no document)
     enrolled_fingers: int = 0
     face: FaceVerification | None = None

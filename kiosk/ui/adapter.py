@@ -6,11 +6,12 @@ console's ``InProcessGateway`` and carries the officer's commands back to the en
 (``EngineLaneControl``). Both subscribe to the engine's ``EventBus`` and run in the engine's
 thread; neither imports Qt.
 
-What the engine's events do not carry yet is left out, never invented: the document's
-nationality (for the automatic language) and live camera frames arrive through
-``TravellerAdapter.document_read`` and ``.frame`` from whoever has them, and a referral
-raised while the engine waits for the officer shows the decision's reason codes until the
-transaction's full evidence arrives with ``TransactionEnded``.
+A referral reaches the console with what the policy decided on (``DecisionMade`` carries the
+evidence, the reasons, the thresholds of the engine's configuration and the two faces), and the
+officer's approve or reject goes back naming the transaction it decides, so the engine can refuse
+one that arrives after the lane moved on. What the engine's events do not carry is left out, never
+invented: the document's nationality while the traveller is in the lane and live camera frames
+arrive through ``TravellerAdapter.document_read`` and ``.frame`` from whoever has them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any, Protocol
 
@@ -28,16 +29,21 @@ from numpy.typing import NDArray
 
 from kiosk.engine import events as ev
 from kiosk.engine.settings import EngineSettings
+from kiosk.policy.evidence import WatchlistMatch
 from kiosk.ui.console.gateway import GatewayError, InProcessGateway
 from kiosk.ui.console.model import (
+    NOT_DONE,
     Case,
+    CaseReason,
     Decision,
     Door,
     DoorState,
     FingerResult,
     LaneStatus,
     Measure,
+    RefusedCommand,
     TransactionRecord,
+    WatchEntry,
 )
 from kiosk.ui.viewmodel import FACE_HINTS, FINGER_HINTS, Box, Screen, TravellerModel
 
@@ -157,15 +163,16 @@ class TravellerAdapter:
 
 
 class EngineCommands(Protocol):
-    def command(self, command: str, officer: str = "") -> None: ...
+    def command(self, command: str, officer: str = "", transaction_id: str = "") -> None: ...
 
 
 class EngineLaneControl:
     """The officer's commands to one lane's engine (``Engine.command``, queued, thread-safe).
 
-    A decision goes to the engine only while it is waiting for one on that case; a case the
-    engine has already closed (the traveller was sent to the officer's desk) is decided at the
-    desk, and the command must not reach the next traveller's transaction.
+    A decision on the case the engine waits on goes to the engine naming that case's transaction;
+    should it arrive after the engine gave up waiting, the engine refuses it (``CommandRefused``)
+    rather than apply it to whoever is in the lane then. A case the engine has already closed (the
+    traveller was sent to the officer's desk) is decided at the desk: nothing goes to the engine.
     """
 
     def __init__(self, engine: EngineCommands, lane: LaneAdapter) -> None:
@@ -173,9 +180,10 @@ class EngineLaneControl:
         self.lane = lane
 
     def decide(self, case_id: str, decision: Decision, reason: str, officer: str) -> None:
-        if self.lane.live_case != case_id:
+        transaction = self.lane.live_transaction(case_id)
+        if transaction is None:
             return  # decided at the desk; the console's audit entry is the record
-        self.engine.command("approve" if decision is Decision.APPROVE else "reject", officer)
+        self.engine.command("approve" if decision is Decision.APPROVE else "reject", officer, transaction)
 
     def set_door(self, door: Door, open_: bool) -> None:
         self.engine.command(f"{'open' if open_ else 'close'}_{door.value}", "")
@@ -221,8 +229,8 @@ class LaneAdapter:
         self.lane_id = lane_id
         self.wall_clock = wall_clock
         self.live_case: str | None = None
+        self._live: Case | None = None  # the referral the engine waits on, with its evidence
         self._status = LaneStatus(lane_id, "idle", None)
-        self._count = 0
         self._lock = threading.Lock()
         gateway.attach(self._status, EngineLaneControl(engine, self))
 
@@ -231,7 +239,14 @@ class LaneAdapter:
         bus.subscribe(self._on_door, ev.DoorCommanded)
         bus.subscribe(self._on_decision, ev.DecisionMade)
         bus.subscribe(self._on_fault, ev.DeviceFault)
+        bus.subscribe(self._on_refused, ev.CommandRefused)
         bus.subscribe(self._on_end, ev.TransactionEnded)
+
+    def live_transaction(self, case_id: str) -> str | None:
+        """The transaction id of ``case_id`` while the engine waits on it (None: not a live case)."""
+        with self._lock:
+            live = self._live
+        return live.transaction_id if live is not None and live.case_id == case_id else None
 
     def _publish(self, **changes: Any) -> None:
         with self._lock:
@@ -255,38 +270,38 @@ class LaneAdapter:
     def _on_fault(self, event: ev.DeviceFault) -> None:
         self._publish(alarms=(*self._status.alarms, f"{event.device}: {event.detail}"), in_service=False)
 
+    def _on_refused(self, event: ev.CommandRefused) -> None:
+        log.warning("lane %s refused %s for transaction %r: %s", self.lane_id, event.command, event.transaction_id,
+                    event.detail)
+        self._publish(refused=RefusedCommand(event.command, event.transaction_id, event.reason, event.officer))
+
     def _on_decision(self, event: ev.DecisionMade) -> None:
         if event.outcome == "REFER" and self.live_case is None:
+            case = self.case_from_decision(event)
             with self._lock:
-                self._count += 1
-                case_id = f"{self.lane_id}-{self._count}"
-            self.live_case = case_id
-            # The engine's DecisionMade carries codes; when it also carries the policy's Evidence
-            # (an ``evidence`` attribute), the officer sees the full case at once.
-            evidence = getattr(event, "evidence", None)
-            if evidence is not None:
-                doc = evidence.document
-                name = f"{doc.surname} {doc.given_names}".strip() if doc is not None else "?"
-                case = self._case(case_id, name, document=doc, face=evidence.face, fingers=evidence.fingers,
-                                  reasons=tuple(event.codes), watch=tuple(evidence.watchlist_hits), images={})
-            else:
-                none = Measure(None, None, None)
-                case = Case(case_id, self.lane_id, self.wall_clock(), self._status.traveller or "?", (), None, None,
-                            none, none, (), (), tuple(event.codes))
+                self._live = case
+            self.live_case = case.case_id
             self.gateway.refer(case)
-            self._publish(referral_id=case_id)
-        elif self.live_case is not None:  # the officer's word reached the engine
+            self._publish(referral_id=case.case_id, traveller=case.traveller if case.traveller != "?" else None)
+        elif self.live_case is not None and event.outcome != "REFER":  # the officer's word reached the engine
             self.gateway.withdraw(self.live_case)
-            self.live_case = None
+            self._drop_live()
             self._publish(referral_id=None)
+
+    def _drop_live(self) -> None:
+        with self._lock:
+            self._live = None
+        self.live_case = None
 
     def _on_end(self, event: ev.TransactionEnded) -> None:
         tx = event.transaction
+        with self._lock:
+            live = self._live
         if self.live_case is not None:
             self.gateway.withdraw(self.live_case)
-            self.live_case = None
+            self._drop_live()
         doc = tx.document
-        name = f"{doc.surname} {doc.given_names}".strip() if doc is not None else "?"
+        name = _name(doc)
         reasons = tuple(f"{r.code}: {r.detail}" if r.detail else r.code for r in tx.decision.reasons)
         outcome = "ABORTED" if tx.aborted else tx.decision.outcome
         if tx.officer:
@@ -294,33 +309,82 @@ class LaneAdapter:
         self.gateway.record(TransactionRecord(tx.id, self.wall_clock(), self.lane_id, name,
                                               doc.document_number if doc is not None else "", outcome, reasons))
         referral_id = None
-        if tx.decision.outcome == "REFER" and not tx.officer:
-            referral_id = f"{self.lane_id}-{tx.id}"
+        if tx.decision.outcome == "REFER" and not tx.officer:  # the traveller goes to the officer's desk
+            desk = live if live is not None and live.transaction_id == tx.id else None
+            case = self.case_from(f"{self.lane_id}-{tx.id}", tx, name) if desk is None else replace(
+                desk, reasons=_reasons(tx.decision.reasons))
             try:
-                self.gateway.refer(self.case_from(referral_id, tx, name, reasons))
+                self.gateway.refer(case)
+                referral_id = case.case_id
             except GatewayError:
                 referral_id = None
         self._publish(traveller=name if doc is not None else None, referral_id=referral_id)
 
-    def case_from(self, case_id: str, tx: Any, name: str, reasons: tuple[str, ...]) -> Case:
-        """A referral with the transaction's full evidence, for the officer at the desk."""
-        watch = tuple(r.detail for r in tx.decision.reasons if r.code.startswith("WATCHLIST"))
-        return self._case(case_id, name, document=tx.document, face=tx.face, fingers=tx.fingers, reasons=reasons,
-                          watch=watch, images=dict(tx.extra))
+    def case_from_decision(self, event: ev.DecisionMade) -> Case:
+        """The referral the engine waits on, from what the policy decided on."""
+        case_id = f"{self.lane_id}-{event.transaction_id or 'unknown'}"
+        evidence = event.evidence
+        if evidence is None:  # an engine that publishes codes only: say what is known, nothing more
+            reasons = tuple(CaseReason(code) for code in event.codes)
+            return Case(case_id, self.lane_id, self.wall_clock(), self._status.traveller or "?", (), None, None,
+                        NOT_DONE, NOT_DONE, (), (), reasons, transaction_id=event.transaction_id)
+        images = event.images
+        watch = tuple(_watch_entry(m) for m in evidence.watchlist_entries) or tuple(
+            WatchEntry("", hit, "") for hit in evidence.watchlist_hits)
+        reasons = _reasons(event.decision.reasons) if event.decision is not None else tuple(
+            CaseReason(code) for code in event.codes)
+        return self._case(case_id, _name(evidence.document), document=evidence.document, face=evidence.face,
+                          fingers=evidence.fingers, reasons=reasons, watch=watch,
+                          portrait=images.portrait if images else None, live=images.live_face if images else None,
+                          thresholds=event.thresholds, transaction_id=event.transaction_id,
+                          reference=event.reference, fingers_required=event.fingers_required)
 
-    def _case(self, case_id: str, name: str, *, document: Any, face: Any, fingers: Any, reasons: tuple[str, ...],
-              watch: tuple[str, ...], images: dict[str, Any]) -> Case:
-        live = face.liveness if face is not None else None
+    def case_from(self, case_id: str, tx: Any, name: str) -> Case:
+        """A referral with the transaction's record, for the officer at the desk."""
+        watch = tuple(WatchEntry("", r.detail, "") for r in tx.decision.reasons if r.code.startswith("WATCHLIST"))
+        return self._case(case_id, name, document=tx.document, face=tx.face, fingers=tx.fingers,
+                          reasons=_reasons(tx.decision.reasons), watch=watch, portrait=tx.extra.get("portrait"),
+                          live=tx.extra.get("live_face"), thresholds={}, transaction_id=tx.id, reference="",
+                          fingers_required=None)
+
+    def _case(self, case_id: str, name: str, *, document: Any, face: Any, fingers: Any,
+              reasons: tuple[CaseReason, ...], watch: tuple[WatchEntry, ...], portrait: Any, live: Any,
+              thresholds: Mapping[str, float], transaction_id: str, reference: str,
+              fingers_required: int | None) -> Case:
+        liveness = face.liveness if face is not None else None
         per_finger = tuple(
             FingerResult(m.position.name.lower(), m.score, m.threshold,
                          m.quality.score if m.quality is not None else None, m.matched)
             for m in (fingers.per_finger if fingers is not None else ())
         )
-        none = Measure(None, None, None)
+        if face is not None and face.frames_used > 0:
+            face_measure = Measure(face.score, face.threshold, face.score >= face.threshold)
+        else:
+            face_measure = Measure(None, face.threshold if face is not None else thresholds.get("face"), None)
+        if liveness is not None:
+            live_measure = Measure(liveness.score, liveness.threshold, liveness.live)
+        else:
+            live_measure = Measure(None, thresholds.get("liveness"), None)
+        if fingers is not None:
+            finger_measure = Measure(fingers.score, fingers.threshold, fingers.same)
+        else:
+            finger_measure = Measure(None, thresholds.get("finger"), None)
         return Case(
-            case_id, self.lane_id, self.wall_clock(), name, document_fields(document),
-            _rgb(images.get("portrait")), _rgb(images.get("live_face")),
-            Measure(face.score, face.threshold, face.same) if face is not None else none,
-            Measure(live.score, live.threshold, live.live) if live is not None else none,
-            per_finger, watch, reasons,
+            case_id, self.lane_id, self.wall_clock(), name, document_fields(document), _rgb(portrait), _rgb(live),
+            face_measure, live_measure, per_finger, watch, reasons, finger=finger_measure,
+            transaction_id=transaction_id, reference=reference, fingers_required=fingers_required,
         )
+
+
+def _name(document: Any) -> str:
+    return f"{document.surname} {document.given_names}".strip() if document is not None else "?"
+
+
+def _reasons(reasons: Any) -> tuple[CaseReason, ...]:
+    return tuple(CaseReason(r.code, r.detail, r.outcome) for r in reasons)
+
+
+def _watch_entry(m: WatchlistMatch) -> WatchEntry:
+    name = " ".join(p for p in (m.surname, m.given_names) if p)
+    return WatchEntry(m.list, m.reason, m.matched_by, name, m.birth_date or "", m.document_number or "", m.source,
+                      m.added_at)

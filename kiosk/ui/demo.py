@@ -3,9 +3,11 @@
 A worker thread takes each session bundle through the engine (real stages, a fresh SQLite store per
 bundle, the relay simulator over Modbus TCP) while the traveller window follows the engine's events
 and the officer console shows the lane, the referrals and the transactions. With a display a person
-signs in (the account and its one-time password are printed) and decides the referrals; offscreen
-the demo writes a screenshot of every new traveller screen and of the console at each referral,
-approves referrals itself (with a reason, audited) and stops when the bundles are done.
+signs in (the account and its one-time password are printed) and decides the referrals, which wait
+in the console's queue; offscreen the demo plays the officer through the console's own widgets (types
+the officer id and password, opens the referral, photographs its evidence, types a reason and presses
+approve or reject: ``DemoOfficer``), writes a screenshot of every new traveller screen, and stops when
+the bundles are done.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Config
 from kiosk.engine import events as ev
@@ -34,6 +38,7 @@ from kiosk.ui.console.accounts import AccountStore, Role
 from kiosk.ui.console.audit import StoreAuditSink
 from kiosk.ui.console.controller import ConsoleController
 from kiosk.ui.console.gateway import InProcessGateway
+from kiosk.ui.console.model import Case
 from kiosk.ui.console.window import ConsoleWindow
 from kiosk.ui.screenshots import application, dispose, grab
 from kiosk.ui.speech import Speaker
@@ -43,7 +48,11 @@ from kiosk.ui.viewmodel import Screen, TravellerModel, TravellerView
 log = logging.getLogger(__name__)
 LANE = "1"
 DEMO_OFFICER = "demo"
-DEMO_REASON = "demo: identity confirmed by the officer"  # what the demo types as the officer
+# What the demo's officer types: it approves a traveller whose face (and fingers, where asked) matched and
+# who is on no watch list (the synthetic clips fail liveness, which a person at the desk can overrule), and
+# rejects the others.
+APPROVE_REASON = "demo officer: face matches, no watch-list entry; identity confirmed at the desk"
+REJECT_REASON = "demo officer: {why}; traveller sent back to the desk"
 
 
 class PacedClock(SimClock):
@@ -66,12 +75,65 @@ class _Relay(QObject):
         self.call.connect(lambda fn: fn())
 
 
+class DemoOfficer:
+    """The officer of the offscreen demo, working the console through its widgets as a person would."""
+
+    def __init__(self, console: ConsoleWindow, shots: Path, language: str) -> None:
+        self.console = console
+        self.shots = shots
+        self.language = language
+        self.decisions: dict[str, tuple[str, str]] = {}  # transaction id -> (decision, reason typed)
+
+    def sign_in(self, username: str, password: str) -> None:
+        login = self.console.login
+        login.username.clear()
+        QTest.keyClicks(login.username, username)
+        QTest.keyClicks(login.password, password)
+        QTest.mouseClick(login.submit, Qt.MouseButton.LeftButton)
+
+    def take(self, case_id: str, name: str) -> Path | None:
+        """Open the referral ``case_id``, photograph its evidence, decide it with a typed reason."""
+        console = self.console
+        console.tabs.setCurrentIndex(1)
+        console.refresh()
+        console.referrals.select(case_id)
+        for _ in range(3):  # let the word-wrapped labels take their height before the photograph
+            QApplication.processEvents()
+        detail = console.referrals.detail
+        case = detail.case
+        if case is None or case.case_id != case_id:
+            return None
+        why = _refusal(case)
+        QTest.keyClicks(detail.reason, APPROVE_REASON if why is None else REJECT_REASON.format(why=why))
+        detail.reason.setCursorPosition(0)  # the start of the reason is what reads in the photograph
+        shot = grab(console, self.shots / f"console_{self.language}_referral_{name}.png")
+        button = detail.approve if why is None else detail.reject
+        self.decisions[case.transaction_id] = ("approve" if why is None else "reject", detail.reason.text())
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+        return shot
+
+
+def _refusal(case: Case) -> str | None:
+    """Why the demo's officer rejects a case (None: approves). Liveness alone it overrules (every synthetic
+    clip is a moved photo); anything else not verified, it does not."""
+    if case.watchlist:
+        return "watch-list entry " + "; ".join(w.reason for w in case.watchlist)
+    if case.face.passed is None:
+        return "the face could not be verified"
+    if not case.face.passed:
+        return "the live face does not match the reference"
+    if case.fingers_required != 0 and case.finger.passed is not True:
+        return "the fingerprints do not match" if case.finger.passed is False else "the fingerprints were not verified"
+    return None
+
+
 def run_demo(config: Config, bundles: list[Path], out: Path | None, *, realtime: bool, officer_s: float,
-             say: Callable[[str], None] = log.info) -> int:
+             say: Callable[[str], None] = log.info, screens: Path | None = None) -> int:
     """Run the bundles through the gate with both windows; returns 0 when every bundle ran.
 
     ``say`` receives what the person running the demo must read (the console's one-time
-    password, where the screenshots went, one JSON line per bundle)."""
+    password, where the screenshots went, one JSON line per bundle). Offscreen (``out`` given),
+    the referral views the demo's officer saw go to ``screens`` (default ``out``)."""
     from kiosk.replay.bundle import BundleError, load_bundle
     from kiosk.replay.devices import ReplayDevices
     from kiosk.replay.runner import Replayer, relay
@@ -106,18 +168,17 @@ def run_demo(config: Config, bundles: list[Path], out: Path | None, *, realtime:
 
     kiosk.view_posted.connect(shoot_view)  # after show_view, which was connected first
 
+    officer = DemoOfficer(console, screens or out, config.ui.console_language) if out is not None else None
+
     def on_referral() -> None:
-        """A referral the engine waits on: offscreen, photograph it and approve it (with a reason)."""
+        """A referral the engine waits on: offscreen, the demo's officer takes it on the console."""
         console.refresh()
-        if not offscreen or out is None:
-            return
-        console.tabs.setCurrentIndex(1)
-        console.refresh()
-        shots.append(grab(console, out / f"{next(numbers):03d}_console_{current['bundle']}_referral.png"))
-        detail = console.referrals.detail
-        if detail.case is not None and detail.case.case_id == gateway.lanes()[0].referral_id:
-            detail.reason.setText(DEMO_REASON)
-            detail.approve.click()
+        case_id = gateway.lanes()[0].referral_id
+        if officer is None or case_id is None:
+            return  # with a display, the referral waits in the console's queue for a person
+        shot = officer.take(case_id, current["bundle"])
+        if shot is not None:
+            shots.append(shot)
 
     def on_end() -> None:
         """A transaction ended: offscreen, photograph the desk's queue when a referral was left open."""
@@ -127,13 +188,16 @@ def run_demo(config: Config, bundles: list[Path], out: Path | None, *, realtime:
             console.refresh()
             shots.append(grab(console, out / f"{next(numbers):03d}_console_{current['bundle']}_desk.png"))
 
-    if offscreen:
-        console.sign_in(DEMO_OFFICER, password)
-    else:
-        say(f"console account: {DEMO_OFFICER} / {password} (this run only)")
     for window, size in ((kiosk, (1600, 900)), (console, (1500, 960))):
         window.resize(*size)
         window.show()
+    if officer is not None:
+        (screens or out or Path(".")).mkdir(parents=True, exist_ok=True)
+        officer.sign_in(DEMO_OFFICER, password)
+        if console.pages.currentWidget() is not console.main:
+            raise RuntimeError(f"the demo officer could not sign in: {console.login.message.text()}")
+    else:
+        say(f"console account: {DEMO_OFFICER} / {password} (this run only)")
 
     def lane_loop() -> None:
         with relay(None, realtime, config.engine.door_open_s, config.engine.door_close_s) as (client, sim, scale):
@@ -167,7 +231,9 @@ def run_demo(config: Config, bundles: list[Path], out: Path | None, *, realtime:
                     store.close()
                 results.append({"bundle": bundle.name, "case": bundle.case, "expected": bundle.expected,
                                 "decision": tx.decision.outcome if tx else "ERROR",
-                                "codes": list(tx.decision.codes) if tx else [], "officer": tx.officer if tx else None})
+                                "codes": list(tx.decision.codes) if tx else [], "officer": tx.officer if tx else None,
+                                "officer_reason": officer.decisions.get(tx.id, ("", ""))[1]
+                                if officer is not None and tx else None})
                 model.show(Screen.IDLE)
                 time.sleep(0.3 if realtime else 0.05)
         if offscreen:

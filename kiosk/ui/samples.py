@@ -17,6 +17,7 @@ from PIL import Image
 from kiosk.ui.console.gateway import GatewayError, InProcessGateway
 from kiosk.ui.console.model import (
     Case,
+    CaseReason,
     Decision,
     Door,
     DoorState,
@@ -24,6 +25,7 @@ from kiosk.ui.console.model import (
     LaneStatus,
     Measure,
     TransactionRecord,
+    WatchEntry,
 )
 
 
@@ -80,16 +82,19 @@ def sample_gateway(data_root: Path, now: float | None = None) -> InProcessGatewa
         face=Measure(0.512, 0.539, False), liveness=Measure(0.91, 0.5, True),
         fingers=(FingerResult("right_index", 0.41, 0.25, 62, True), FingerResult("left_index", None, 0.25, 18, None)),
         watchlist=(),
-        reasons=("FACE_MISMATCH: score 0.512 < threshold 0.539",
-                 "FINGER_NOT_CAPTURED: left index quality 18 after 1 retry"),
+        reasons=(CaseReason("FACE_MISMATCH", "score 0.512 < threshold 0.539", "REFER"),
+                 CaseReason("FINGER_NOT_CAPTURED", "left index quality 18 after 1 retry", "REFER")),
+        finger=Measure(0.41, 0.2, True), transaction_id="sample-0001", reference="document_page",
     ))
     gw.refer(Case(
         case_id="c-0002", lane_id="2", opened_at=now - 8, traveller="CHEN MEI",
         document=(("kind", "passport (TD3)"), ("number", "E98765432"), ("nationality", "CHN")),
         portrait=portrait2, live_face=live2,
         face=Measure(0.81, 0.539, True), liveness=Measure(0.88, 0.5, True), fingers=(),
-        watchlist=("WANTED (exit ban) — CHEN MEI, born 1990-02-01, source: ministry list 2026-11",),
-        reasons=("WATCHLIST_HIT: name and birth date match an exit-ban entry",),
+        watchlist=(WatchEntry("banned_exit", "court order 2026/114", "name_birth_date", "CHEN MEI", "1990-02-01", "",
+                              "ministry list 2026-11", "2026-11-20"),),
+        reasons=(CaseReason("WATCHLIST_HIT", "banned_exit: court order 2026/114 (by name_birth_date)", "REFER"),),
+        finger=Measure(None, 0.25, None), transaction_id="sample-0002", reference="document_page", fingers_required=0,
     ))
     rows = [
         ("t-101", now - 600, "1", "TRAN THI BINH", "C0456789", "ACCEPT", ()),

@@ -66,6 +66,23 @@ class FaceStage:
         except ModelError as exc:
             return None, (Finding("CAPABILITY_MISSING", f"face models: {_short(exc)}", "face"),)
 
+    def display_crops(self, page: np.ndarray | None, frame: np.ndarray | None) -> tuple[
+        np.ndarray | None, np.ndarray | None
+    ]:
+        """The portrait of a document page and the face of a live frame, cropped upright for an officer's
+        eyes (BGR uint8; None where there is no image or no face). Never raises: pictures are a courtesy."""
+        out: list[np.ndarray | None] = []
+        for image, document in ((page, True), (frame, False)):
+            crop = None
+            if image is not None:
+                try:
+                    pipeline, _ = self.pipeline()
+                    crop = pipeline.display_crop(image, document=document)
+                except (FaceError, ModelError, ValueError) as exc:
+                    log.info("no %s face to show the officer: %s", "document" if document else "live", exc)
+            out.append(crop)
+        return out[0], out[1]
+
     def verify(self, clip: Clip, reference: FaceTemplate) -> tuple[FaceVerification | None, tuple[Finding, ...]]:
         try:
             pipeline, liveness_missing = self.pipeline()

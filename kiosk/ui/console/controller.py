@@ -93,7 +93,8 @@ class ConsoleController:
         officer = self._require("decide")
         if not reason.strip():
             raise GatewayError("a decision needs a reason")
-        details: dict[str, object] = {"lane": case.lane_id, "decision": decision.value, "reason": reason.strip()}
+        details: dict[str, object] = {"lane": case.lane_id, "decision": decision.value, "reason": reason.strip(),
+                                      "transaction": case.transaction_id}
         try:
             self.gateway.decide(case.case_id, decision, reason, officer.username)
         except GatewayError as exc:

@@ -6,7 +6,7 @@ so a network transport can later carry the same records.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 import numpy as np
@@ -40,6 +40,17 @@ class LaneStatus:
     exit_door: DoorState = DoorState.CLOSED
     referral_id: str | None = None  # the case waiting for an officer, if any
     in_service: bool = True
+    refused: RefusedCommand | None = None  # the last officer command the lane refused, if any
+
+
+@dataclass(frozen=True)
+class RefusedCommand:
+    """An approve or reject the lane did not apply (it named a transaction no longer waiting)."""
+
+    command: str  # approve, reject
+    transaction_id: str
+    reason: str  # a console catalogue key under ``refused.``: no_transaction_id, not_current_transaction ...
+    officer: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,9 @@ class Measure:
     passed: bool | None  # None: not done
 
 
+NOT_DONE = Measure(None, None, None)
+
+
 @dataclass(frozen=True)
 class FingerResult:
     finger: str  # ISO 19794-2 position name in lower case ("right_index"), a console catalogue key
@@ -58,6 +72,30 @@ class FingerResult:
     threshold: float | None
     quality: int | None  # NFIQ 2 style 0-100
     matched: bool | None
+
+
+@dataclass(frozen=True)
+class CaseReason:
+    """One reason of the decision: the stable code (its words come from the console catalogue, ``reason.<code>``),
+    the engine's detail (numbers, names; shown as is) and the outcome the policy gives it."""
+
+    code: str
+    detail: str = ""
+    outcome: str = ""  # ACCEPT, REFER, REJECT or INFO
+
+
+@dataclass(frozen=True)
+class WatchEntry:
+    """A watch-list entry the traveller matched, as the officer must see it to judge the match."""
+
+    list: str  # banned_exit, banned_entry, wanted (a console catalogue key under ``watch.``)
+    reason: str
+    matched_by: str  # document_number or name_birth_date
+    name: str = ""
+    birth_date: str = ""
+    document_number: str = ""
+    source: str = ""
+    added_at: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,8 +112,16 @@ class Case:
     face: Measure
     liveness: Measure
     fingers: tuple[FingerResult, ...]
-    watchlist: tuple[str, ...]  # hit details, empty when none
-    reasons: tuple[str, ...]  # why the policy referred
+    watchlist: tuple[WatchEntry, ...]  # the entries matched, empty when none
+    reasons: tuple[CaseReason, ...]  # every reason of the policy's decision
+    finger: Measure = field(default=NOT_DONE)  # the fused score of all fingers against its threshold
+    transaction_id: str = ""  # the gate's transaction this case decides
+    reference: str = ""  # what the live face was compared with: document_page, enrolment ("" unknown)
+    fingers_required: int | None = None  # how many fingers the policy asked for (None: not known)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(r.code for r in self.reasons)
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
+from html import escape
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -118,6 +119,11 @@ class LaneCard(QFrame):
         self.referral = QLabel()
         self.referral.setObjectName("lane_referral")
         grid.addWidget(self.referral, 6, 0, 1, 2)
+        self.refused = QLabel()
+        self.refused.setObjectName("lane_refused")
+        self.refused.setWordWrap(True)
+        self.refused.setStyleSheet(f"color: {theme.WARN.name()};")
+        grid.addWidget(self.refused, 8, 0, 1, 2)
         buttons = QGridLayout()
         self.buttons: dict[str, QPushButton] = {}
         commands: list[tuple[str, Door, bool]] = [
@@ -169,6 +175,11 @@ class LaneCard(QFrame):
         for key, state in (("entry_door", s.entry_door), ("exit_door", s.exit_door)):
             self.values[key].setText(DOOR_SYMBOL[state] + c.text(f"lane.door_{state.value}"))
         self.referral.setText(("● " + c.text("lane.referral_waiting")) if s.referral_id else "")
+        r = s.refused
+        self.refused.setText("" if r is None else "⚠ " + c.text(
+            "lane.command_refused", transaction=r.transaction_id or "–",
+            command=c.text(f"command.{r.command}") if f"command.{r.command}" in c else r.command,
+            reason=c.text(f"refused.{r.reason}") if f"refused.{r.reason}" in c else r.reason))
         self.referral.setStyleSheet(f"color: {theme.ACCENT.name()}; font-weight: bold;")
 
 
@@ -206,8 +217,25 @@ class LanesView(QWidget):
             self.cards[s.lane_id].show_status(s)
 
 
+def _section(title: str) -> tuple[QFrame, QVBoxLayout]:
+    """A titled panel of the case view."""
+    box = QFrame()
+    box.setObjectName("section")
+    box.setStyleSheet(f"QFrame#section {{ background: {theme.PANEL.name()}; border-radius: 8px; }}"
+                      "QFrame#section QLabel { background: transparent; }")
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(12, 8, 12, 10)
+    layout.setSpacing(6)
+    layout.addWidget(heading(title))
+    return box, layout
+
+
 class CaseDetail(QWidget):
-    """Everything about one referral, and the decision with its required reason."""
+    """Everything about one referral, side by side, and the decision with its required reason.
+
+    Left: the document portrait beside the live face, and the document's fields. Right: every score
+    against the threshold the gate used (pass or fail said in words and a symbol), each finger, the
+    watch-list entries and the policy's reasons in the officer's language. Below: the decision."""
 
     decided = Signal()
 
@@ -216,8 +244,18 @@ class CaseDetail(QWidget):
         self.cat, self.controller = cat, controller
         self.case: Case | None = None
         layout = QVBoxLayout(self)
+        layout.setSpacing(8)
+        layout.setContentsMargins(6, 0, 6, 0)
         self.header = heading(cat.text("case.select"), "case_header")
+        self.header.setStyleSheet("font-size: 22px; font-weight: bold;")
+        self.subheader = QLabel()
+        self.subheader.setObjectName("case_subheader")
+        self.subheader.setStyleSheet(f"color: {theme.MUTED.name()};")
         layout.addWidget(self.header)
+        layout.addWidget(self.subheader)
+        columns = QHBoxLayout()
+        columns.setSpacing(12)
+        left = QVBoxLayout()
         faces = QHBoxLayout()
         self.portrait = FacePanel(cat.text("case.portrait"))
         self.portrait.setObjectName("portrait")
@@ -225,33 +263,52 @@ class CaseDetail(QWidget):
         self.live.setObjectName("live_face")
         faces.addWidget(self.portrait)
         faces.addWidget(self.live)
+        faces.addStretch(1)
+        left.addLayout(faces)
+        doc_box, doc_layout = _section(cat.text("case.document"))
         self.document = table([cat.text("case.document"), ""], "document_fields")
-        self.document.horizontalHeader().setVisible(True)
-        faces.addWidget(self.document, 1)
-        layout.addLayout(faces)
-        layout.addWidget(heading(cat.text("case.scores")))
+        self.document.horizontalHeader().setVisible(False)
+        doc_layout.addWidget(self.document)
+        left.addWidget(doc_box)
+        left.addStretch(1)
+        columns.addLayout(left)
+        right = QVBoxLayout()
+        right.setSpacing(10)
+        box, inner = _section(cat.text("case.scores"))
         self.scores = table(
             [cat.text("case.measure"), cat.text("case.score"), cat.text("case.threshold"), cat.text("case.result")],
             "scores",
         )
-        layout.addWidget(self.scores)
-        layout.addWidget(heading(cat.text("case.fingers")))
+        inner.addWidget(self.scores)
+        right.addWidget(box)
+        box, inner = _section(cat.text("case.fingers"))
         self.fingers = table(
             [cat.text("case.finger"), cat.text("case.quality"), cat.text("case.score"), cat.text("case.threshold"),
              cat.text("case.result")],
             "fingers",
         )
-        layout.addWidget(self.fingers)
-        layout.addWidget(heading(cat.text("case.watchlist")))
+        inner.addWidget(self.fingers)
+        self.fingers_none = QLabel("– " + cat.text("case.not_done"))
+        self.fingers_none.setObjectName("fingers_none")
+        inner.addWidget(self.fingers_none)
+        right.addWidget(box)
+        box, inner = _section(cat.text("case.watchlist"))
         self.watchlist = QLabel()
         self.watchlist.setObjectName("watchlist")
         self.watchlist.setWordWrap(True)
-        layout.addWidget(self.watchlist)
-        layout.addWidget(heading(cat.text("case.reasons")))
+        self.watchlist.setTextFormat(Qt.TextFormat.RichText)
+        inner.addWidget(self.watchlist)
+        right.addWidget(box)
+        box, inner = _section(cat.text("case.reasons"))
         self.reasons = QLabel()
         self.reasons.setObjectName("reasons")
         self.reasons.setWordWrap(True)
-        layout.addWidget(self.reasons)
+        self.reasons.setTextFormat(Qt.TextFormat.RichText)
+        inner.addWidget(self.reasons)
+        right.addWidget(box)
+        right.addStretch(1)
+        columns.addLayout(right, 1)
+        layout.addLayout(columns)
         self.reason = QLineEdit()
         self.reason.setObjectName("reason")
         self.reason.setPlaceholderText(cat.text("case.reason"))
@@ -282,21 +339,35 @@ class CaseDetail(QWidget):
             w.setEnabled(case is not None)
         if case is None:
             self.header.setText(c.text("case.select"))
+            self.subheader.setText("")
             for panel in (self.portrait, self.live):
                 panel.set_image(None, c.text("case.no_image"))
             for t in (self.document, self.scores, self.fingers):
                 t.setRowCount(0)
+            self.fingers_none.setVisible(False)
             self.watchlist.setText("")
             self.reasons.setText("")
             return
         waited = max(0, round(time.time() - case.opened_at))
-        self.header.setText(f"{case.traveller} — {c.text('case.waiting_since', lane=case.lane_id, seconds=waited)}")
-        self.portrait.set_image(case.portrait, c.text("case.no_image"))
-        self.live.set_image(case.live_face, c.text("case.no_image"))
-        fill(self.document, [[c.text(f"doc.{k}") if f"doc.{k}" in c else k, v] for k, v in case.document])
+        self.header.setText(case.traveller)
+        sub = c.text("case.waiting_since", lane=case.lane_id, seconds=waited)
+        if case.transaction_id:
+            sub += " · " + c.text("case.transaction", transaction=case.transaction_id)
+        self.subheader.setText(sub)
+        no_portrait = c.text("case.portrait_template") if case.reference == "enrolment" else c.text("case.no_image")
+        self.portrait.set_image(case.portrait, no_portrait)
+        self.live.set_image(case.live_face, c.text("case.no_live_face" if case.reference else "case.no_image"))
+        fill(self.document, [[c.text(f"doc.{k}") if f"doc.{k}" in c else k, v or "–"] for k, v in case.document])
+        fit_height(self.document)
+        face_label = {"document_page": "case.face_vs_document", "enrolment": "case.face_vs_enrolment"}.get(
+            case.reference, "case.face_match")
         rows: list[list[str | tuple[str, str]]] = []
-        for key, m in (("case.face_match", case.face), ("case.liveness", case.liveness)):
-            rows.append([c.text(key), fmt(m.score), fmt(m.threshold), verdict(c, m.passed)])
+        not_asked = case.fingers_required == 0 and not case.fingers
+        for key, m in ((face_label, case.face), ("case.liveness", case.liveness), ("case.finger_fused", case.finger)):
+            result = verdict(c, m.passed)
+            if key == "case.finger_fused" and not_asked:
+                result = ("– " + c.text("case.not_required"), theme.MUTED.name())
+            rows.append([c.text(key), fmt(m.score), fmt(m.threshold), result])
         fill(self.scores, rows)
         fit_height(self.scores)
         fill(self.fingers, [
@@ -306,14 +377,46 @@ class CaseDetail(QWidget):
             for f in case.fingers
         ])
         fit_height(self.fingers)
-        if case.watchlist:
-            self.watchlist.setText("⚠ " + "\n⚠ ".join(case.watchlist))
-            self.watchlist.setStyleSheet(f"color: {theme.BAD.name()}; font-weight: bold;")
-        else:
-            self.watchlist.setText("✓ " + c.text("case.watchlist_none"))
-            self.watchlist.setStyleSheet("")
-        self.reasons.setText("• " + "\n• ".join(case.reasons) if case.reasons else "")
+        self.fingers.setVisible(bool(case.fingers))
+        self.fingers_none.setVisible(not case.fingers)
+        self.fingers_none.setText("– " + c.text("case.not_required" if not_asked else "case.not_done"))
+        self._show_watchlist(case)
+        self.reasons.setText(self._reasons_html(case))
         self.feedback.setText("")
+
+    def _show_watchlist(self, case: Case) -> None:
+        """Each entry matched: which list (symbol and word), why it is listed, who, how it matched, from where."""
+        c = self.cat
+        if not case.watchlist:
+            self.watchlist.setText(escape("✓ " + c.text("case.watchlist_none")))
+            return
+        muted, bad = theme.MUTED.name(), theme.BAD.name()
+        lines = []
+        for w in case.watchlist:
+            listed = c.text(f"watch.{w.list}") if f"watch.{w.list}" in c else "⚠ " + (w.list or "?")
+            matched = c.text(f"watch.by_{w.matched_by}") if f"watch.by_{w.matched_by}" in c else w.matched_by
+            facts = [(c.text("watch.name"), w.name), (c.text("watch.birth_date"), w.birth_date),
+                     (c.text("watch.document"), w.document_number), (c.text("watch.matched_by"), matched),
+                     (c.text("watch.source"), w.source)]
+            known = " · ".join(f"{escape(k)}: {escape(v)}" for k, v in facts if v)
+            lines.append(f"<p style='margin:0 0 6px 0'><b style='color:{bad}'>{escape(listed)}</b>&nbsp; "
+                         f"{escape(w.reason)}<br><span style='color:{muted}'>{known}</span></p>")
+        self.watchlist.setText("".join(lines))
+
+    def _reasons_html(self, case: Case) -> str:
+        """Each reason in the officer's language, with its outcome (symbol and word) and the gate's detail."""
+        c = self.cat
+        colours = {"REJECT": theme.BAD, "REFER": theme.ACCENT, "ACCEPT": theme.GOOD}
+        lines = []
+        for r in case.reasons:
+            words = c.text(f"reason.{r.code}") if f"reason.{r.code}" in c else r.code
+            outcome = c.text(f"outcome.{r.outcome}") if f"outcome.{r.outcome}" in c else ""
+            colour = colours.get(r.outcome, theme.MUTED).name()
+            detail = f"<br><span style='color:{theme.MUTED.name()}'>{escape(r.detail)} · {r.code}</span>" if (
+                r.detail) else f"<br><span style='color:{theme.MUTED.name()}'>{r.code}</span>"
+            lines.append(f"<p style='margin:0 0 6px 0'><b style='color:{colour}'>{escape(outcome)}</b>&nbsp; "
+                         f"{escape(words)}{detail}</p>")
+        return "".join(lines)
 
     def _decide(self, decision: Decision) -> None:
         if self.case is None:

@@ -36,6 +36,9 @@ def fmt(value: float | None, digits: int = 3) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
+FACE_SIZE = (240, 300)  # the crops the engine makes (FacePipeline.display_crop) are 240 x 300
+
+
 class FacePanel(QWidget):
     """A face image with its caption above; a framed placeholder when there is none."""
 
@@ -45,9 +48,11 @@ class FacePanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.caption = QLabel(caption)
         self.caption.setObjectName("caption")
+        self.caption.setStyleSheet("font-weight: bold;")
         self.image = QLabel()
         self.image.setObjectName("image")
-        self.image.setFixedSize(180, 216)
+        self.image.setFixedSize(FACE_SIZE[0], FACE_SIZE[1])
+        self.image.setWordWrap(True)
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.image.setStyleSheet(f"background: {theme.BACKGROUND.name()}; border: 2px solid {theme.MUTED.name()};")
         layout.addWidget(self.caption)
@@ -74,6 +79,7 @@ def table(headers: Sequence[str], object_name: str) -> QTableWidget:
     t.verticalHeader().setDefaultSectionSize(26)
     t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     t.horizontalHeader().setStretchLastSection(True)
+    t.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
     return t
 
 
@@ -93,5 +99,5 @@ def fill(t: QTableWidget, rows: Sequence[Sequence[str | tuple[str, str]]]) -> No
 def fit_height(t: QTableWidget, min_rows: int = 1) -> None:
     """Make a short table exactly as tall as its rows (no scroll bar for two scores)."""
     rows = max(t.rowCount(), min_rows)
-    header = t.horizontalHeader().sizeHint().height()
+    header = t.horizontalHeader().sizeHint().height() if t.horizontalHeader().isVisibleTo(t) else 0
     t.setFixedHeight(header + rows * t.verticalHeader().defaultSectionSize() + 2 * t.frameWidth() + 4)
