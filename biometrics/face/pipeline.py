@@ -24,6 +24,7 @@ import logging
 import time
 from collections.abc import Sequence
 
+import cv2
 import numpy as np
 
 from biometrics.face.detection import MeasuredFace, find_faces, find_faces_any_orientation, others_present
@@ -54,8 +55,7 @@ class FacePipeline:
     def _faces(
         self, image_bgr: np.ndarray, min_face_px: float, any_orientation: bool = False
     ) -> tuple[np.ndarray, list[MeasuredFace]]:
-        bgr = as_bgr(image_bgr)
-        rgb = np.ascontiguousarray(bgr[:, :, ::-1])
+        rgb = _rgb(image_bgr)
         search = find_faces_any_orientation if any_orientation else find_faces
         return rgb, search(self.detector, rgb, min_face_px, self.settings.max_working_side_px)
 
@@ -207,7 +207,7 @@ class FacePipeline:
 
         liveness = None
         if self.settings.liveness.enabled:
-            rgb_frames = [np.ascontiguousarray(as_bgr(f)[:, :, ::-1]) if face is not None else None
+            rgb_frames = [_rgb(f) if face is not None else None
                           for f, face in zip(frames_bgr, per_frame, strict=True)]
             liveness = self.liveness_checker.check(rgb_frames, per_frame, timestamps_s)
         reason = None
@@ -219,6 +219,12 @@ class FacePipeline:
             same=reason is None, score=score, threshold=threshold, quality=best_quality, liveness=liveness,
             frames_used=len(chosen), best_frame=best_index, ms=(time.perf_counter() - start) * 1000.0, reason=reason,
         )
+
+
+def _rgb(image_bgr: np.ndarray) -> np.ndarray:
+    """The checked image as RGB (cv2's channel swap: a tenth of the time of a reversed-stride copy)."""
+    rgb: np.ndarray = cv2.cvtColor(as_bgr(image_bgr), cv2.COLOR_BGR2RGB)
+    return rgb
 
 
 def _quality_reason(quality: FaceQuality) -> str:
