@@ -107,9 +107,11 @@ class FacePipeline:
         chip = np.clip(faces[0].chip[:, :, ::-1], 0, 255).astype(np.uint8)
         return faces[0].box(), chip
 
-    def template(self, frame_bgr: np.ndarray, source: str = "live") -> FaceTemplate:
-        """The template of the one face in a frame or photo."""
-        _, faces = self._faces(frame_bgr, self.settings.detector.min_face_px)
+    def template(self, frame_bgr: np.ndarray, source: str = "live", min_face_px: float | None = None) -> FaceTemplate:
+        """The template of the one face in a frame or photo; faces are searched down to
+        ``min_face_px`` (default: the detector's, for photos; live frames use ``live_min_face_px``)."""
+        smallest = self.settings.detector.min_face_px if min_face_px is None else min_face_px
+        _, faces = self._faces(frame_bgr, smallest)
         if not faces:
             raise NoFaceFound("no face found in the image")
         if others_present(faces, self.settings.quality.second_face_ratio):
