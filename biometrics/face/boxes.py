@@ -101,7 +101,9 @@ def crops_from_pyramid(levels: list[tuple[float, np.ndarray]], boxes: np.ndarray
     out = np.zeros((boxes.shape[0], size, size, 3), dtype=np.uint8)
     by_scale = sorted(levels, key=lambda level: level[0])
     sides = np.minimum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]) + 1
-    for k in range(boxes.shape[0]):
-        scale, image = next(((sc, im) for sc, im in by_scale if sides[k] * sc >= size), by_scale[-1])
-        out[k] = crops(image, boxes[k : k + 1, :4] * scale, size)[0]
+    chosen = [next((i for i, (sc, _) in enumerate(by_scale) if side * sc >= size), len(by_scale) - 1) for side in sides]
+    for level in set(chosen):  # one call per level, the same patch for every box
+        scale, image = by_scale[level]
+        rows = [k for k, c in enumerate(chosen) if c == level]
+        out[rows] = crops(image, boxes[rows, :4] * scale, size)
     return out
