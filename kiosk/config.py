@@ -50,6 +50,7 @@ class RuntimeConfig:
     execution_mode: str = "sequential"
     graph_optimization: str = "all"
     providers: tuple[str, ...] = ("CPUExecutionProvider",)
+    allow_spinning: bool = False
 
 
 @dataclass(frozen=True)

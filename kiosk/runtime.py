@@ -20,6 +20,7 @@ def session_factory(config: Config) -> SessionFactory:
         execution_mode=runtime.execution_mode,
         graph_optimization=runtime.graph_optimization,
         providers=runtime.providers,
+        allow_spinning=runtime.allow_spinning,
     )
     return SessionFactory(
         load_manifest(config.models.manifest),

