@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kiosk.bench.finger import all_impostor_pairs, comparisons, draw_fusions, fusion_pairs, fvc_pairs, parse_samples
+from kiosk.config import Config
 
 
 def test_fvc_protocol_on_ten_fingers_of_eight_impressions() -> None:
@@ -68,3 +69,17 @@ def test_drawn_fusions_combine_comparisons_of_distinct_fingers() -> None:
         used = [fingers[i] for pair in comparison for i in pair]
         assert len(set(used)) == 4  # four different fingers: two independent impostor comparisons
     assert draw_fusions(drawn_genuine[:0], fingers, 2, 10, seed=1) == []
+
+
+def test_mindtct_minutiae_matched_by_mcc_tell_fingers_apart(data_root: Path, config: Config) -> None:
+    """The opt-in ``mindtct_mcc`` engine of ``kiosk bench finger``: two scans of a finger score above
+    two different fingers."""
+    from biometrics.finger import image as fimage
+    from kiosk.bench.finger import build_engines
+
+    engine = build_engines(config, 500, ["mindtct_mcc"])["mindtct_mcc"]
+    folder = data_root / "fingerprints/fvc2004/DB2_B"
+    a1, a2, b1 = (engine.extract(fimage.read(folder / name)) for name in ("101_1.png", "101_2.png", "102_1.png"))
+    assert a1 is not None and a2 is not None and b1 is not None
+    assert all(m.kind in ("ending", "bifurcation") for m in a1.minutiae)
+    assert engine.match(a1, a2) > engine.match(a1, b1)
