@@ -33,8 +33,10 @@ def face(score: float = 0.7, live: LivenessResult | None = LIVE, frames: int = 3
 
 
 def fingers(score: float) -> FingerVerification:
-    match = FingerMatch(FingerPosition.RIGHT_INDEX, score, 0.25, score >= 0.25)
-    return FingerVerification(score >= 0.25, score, 0.25, (match,), 5.0, None if score >= 0.25 else "wrong_finger")
+    """Two fingers (right and left index, as a border pass asks) fused to ``score``."""
+    matches = tuple(FingerMatch(p, score, 0.25, score >= 0.25)
+                    for p in (FingerPosition.RIGHT_INDEX, FingerPosition.LEFT_INDEX))
+    return FingerVerification(score >= 0.25, score, 0.25, matches, 5.0, None if score >= 0.25 else "wrong_finger")
 
 
 BP = DocumentKind.BORDER_PASS
@@ -58,11 +60,11 @@ CASES = [
     ("no MRZ model", Evidence(TODAY, findings=(Finding("CAPABILITY_MISSING", "MRZ reader"),)), "REFER",
      {"CAPABILITY_MISSING"}),
     ("nothing presented", Evidence(TODAY), "REFER", {"DOC_NOT_PRESENTED"}),
-    ("border pass, finger matches", Evidence(TODAY, doc(kind=BP), enrolled=True, enrolled_fingers=1, face=face(),
+    ("border pass, finger matches", Evidence(TODAY, doc(kind=BP), enrolled=True, enrolled_fingers=2, face=face(),
                                              fingers=fingers(0.6)), "ACCEPT", set()),
-    ("border pass, wrong finger", Evidence(TODAY, doc(kind=BP), enrolled=True, enrolled_fingers=1, face=face(),
+    ("border pass, wrong finger", Evidence(TODAY, doc(kind=BP), enrolled=True, enrolled_fingers=2, face=face(),
                                            fingers=fingers(0.05)), "REFER", {"FINGER_MISMATCH"}),
-    ("border pass, no finger", Evidence(TODAY, doc(kind=BP), enrolled=True, enrolled_fingers=1, face=face()),
+    ("border pass, no finger", Evidence(TODAY, doc(kind=BP), enrolled=True, enrolled_fingers=2, face=face()),
      "REFER", {"FINGER_NOT_CAPTURED"}),
     ("border pass, not enrolled", Evidence(TODAY, doc(kind=BP), enrolled=False, face=face()), "REFER",
      {"NOT_ENROLLED", "FINGER_NOT_ENROLLED"}),
@@ -109,6 +111,6 @@ def test_unknown_reason_code_in_config_is_an_error(tmp_path: object) -> None:
 
 def test_defaults_come_from_config() -> None:
     config = load_config(environ={})
-    assert config.policy.fingers_required == {"border_pass": 1}
+    assert config.policy.fingers_required == {"border_pass": 2}
     assert config.policy.outcomes["PERMIT_UNKNOWN_ISSUER"] == "REJECT"
     assert np.isclose(config.engine.total_s, 15.0)

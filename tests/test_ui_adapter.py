@@ -327,7 +327,7 @@ def test_a_referral_shows_both_faces_every_score_against_its_threshold_and_each_
     assert live_cases[0] and isinstance(live_cases[0][0], type(gateway.referrals()[0]))
     (case,) = gateway.referrals()  # the live case, kept with its evidence for the desk
     assert case.transaction_id == tx.id and case.reference == "enrolment"
-    assert case.fingers_required == config.policy.fingers_required["border_pass"] == 1
+    assert case.fingers_required == config.policy.fingers_required["border_pass"] == 2
     assert case.portrait is not None and case.portrait.shape == (300, 240, 3)  # cut from the document page
     assert case.live_face is not None and case.live_face.shape == (300, 240, 3)  # the best live frame
     assert tx.face is not None and tx.face.liveness is not None and tx.fingers is not None
@@ -336,8 +336,8 @@ def test_a_referral_shows_both_faces_every_score_against_its_threshold_and_each_
     assert (case.liveness.score, case.liveness.threshold) == (tx.face.liveness.score,
                                                               config.face.liveness.model_threshold)
     assert case.liveness.passed is tx.face.liveness.live
-    assert [(f.finger, f.threshold, f.matched) for f in case.fingers] == [("right_index", config.finger.threshold,
-                                                                           False)]
+    assert [(f.finger, f.threshold, f.matched) for f in case.fingers] == [
+        ("right_index", config.finger.threshold, False), ("left_index", config.finger.threshold, False)]
     assert set(tx.decision.codes) - {"OFFICER_APPROVED"} <= set(case.codes)
 
     accounts = AccountStore(tmp_path / "console.db", hasher=PasswordHasher(time_cost=1, memory_cost=8192,
@@ -364,8 +364,9 @@ def test_a_referral_shows_both_faces_every_score_against_its_threshold_and_each_
              f"{config.face.liveness.model_threshold:.3f}", mark[tx.face.liveness.live]],
             [cat.text("case.finger_fused"), f"{tx.fingers.score:.3f}", f"{tx.fingers.threshold:.3f}", mark[False]],
         ]
-        assert [detail.fingers.item(0, c).text() for c in (0, 3, 4)] == [
-            cat.text("finger.right_index"), f"{config.finger.threshold:.3f}", mark[False]]
+        assert [[detail.fingers.item(r, c).text() for c in (0, 3, 4)] for r in range(detail.fingers.rowCount())] == [
+            [cat.text(f"finger.{name}"), f"{config.finger.threshold:.3f}", mark[False]]
+            for name in ("right_index", "left_index")]
         assert cat.text("reason.FINGER_MISMATCH") in detail.reasons.text()
         fields = {detail.document.item(r, 0).text(): detail.document.item(r, 1).text()
                   for r in range(detail.document.rowCount())}

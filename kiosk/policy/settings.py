@@ -22,7 +22,7 @@ class PolicySettings:
     # A document that expired this many days ago or less is still accepted (0 = none).
     expiry_grace_days: int = 0
     # Fingers to present per document kind; kinds not listed need none.
-    fingers_required: dict[str, int] = field(default_factory=lambda: {"border_pass": 1})
+    fingers_required: dict[str, int] = field(default_factory=lambda: {"border_pass": 2})
     # Document kinds whose holder must be in the enrolment store (their face reference is the
     # enrolled template, not a printed portrait).
     enrolment_required: tuple[str, ...] = ("border_pass", "permit")

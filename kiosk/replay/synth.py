@@ -5,8 +5,9 @@ genuine [ACCEPT], impostor (another face) [REFER], pad_attack (Replay-Attack att
 feed against that client's own real photo on the passport) [REFER], expired [REJECT], tampered (a
 digit of the document number changed, check digit kept) [REJECT], watchlist [REFER], permit_valid
 [ACCEPT], permit_forged [REJECT], permit_expired [REJECT], permit_revoked [REJECT], border_pass
-(fingers: enrolled from impressions 1-2, presented from 3-8) [ACCEPT], border_pass_impostor (another
-finger) [REFER], permit_impostor (a valid permit, another face than the enrolled one) [REFER],
+(two fingers, right and left index, each a different finger of the sets: enrolled from impressions
+1-2, presented from 3-8) [ACCEPT], border_pass_impostor (two other fingers presented) [REFER],
+permit_impostor (a valid permit, another face than the enrolled one) [REFER],
 permit_video (a real talking or blinking video: enrolled from its first frame, the live clip from
 later frames, so the clip has the head motion and blinks of a live person) [ACCEPT].
 
@@ -52,7 +53,10 @@ PORT = "PORT-TEST"
 FRAME_SIZE = (640, 480)
 CLIP_FRAMES = 8
 CLIP_FPS = 6.0
-FINGER_POSITION = 2  # ISO right index: the data sets do not say which finger; one position, used consistently
+# ISO right and left index: the data sets do not say which finger a print is, so a border-pass holder is
+# given two different fingers of the sets at these positions (fingers modelled as independent, as the
+# fused thresholds of kiosk/defaults.toml [finger] are calibrated).
+FINGER_POSITIONS = (2, 7)
 
 
 @dataclass(frozen=True)
@@ -223,7 +227,8 @@ class SessionWriter:
         ]
         if case.startswith("border_pass"):
             timeline.append({"event": "fingers", "after_s": times["fingers"], "dpi": 500,
-                             "fingers": [{"position": FINGER_POSITION, "file": "finger/probe.png"}]})
+                             "fingers": [{"position": pos, "file": f"finger/probe_{pos}.png"}
+                                         for pos in FINGER_POSITIONS]})
         timeline.append({"event": "exit", "after_s": times["exit"]})
         manifest["timeline"] = timeline
         (folder / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n",
@@ -283,24 +288,32 @@ class SessionWriter:
                        identity: Path) -> None:
         (folder / "enrol").mkdir()
         (folder / "finger").mkdir()
-        finger = self._pick(self.sources.fingers)
-        enrol_files = []
-        for k, path in enumerate(finger[:2]):
-            shutil.copyfile(path, folder / f"enrol/finger_{k + 1}{path.suffix}")
-            enrol_files.append(f"enrol/finger_{k + 1}{path.suffix}")
+        chosen = self.rng.choice(len(self.sources.fingers), size=len(FINGER_POSITIONS), replace=False)
+        enrolled: list[dict[str, Any]] = []
+        presented: list[str] = []
+        for pos, index in zip(FINGER_POSITIONS, chosen, strict=True):
+            finger = self.sources.fingers[int(index)]
+            enrol_files = []
+            for k, path in enumerate(finger[:2]):
+                shutil.copyfile(path, folder / f"enrol/finger_{pos}_{k + 1}{path.suffix}")
+                enrol_files.append(f"enrol/finger_{pos}_{k + 1}{path.suffix}")
+            probe = self._pick(finger[2:])
+            if case == "border_pass_impostor":
+                others = [f for i, f in enumerate(self.sources.fingers) if i not in {int(c) for c in chosen}]
+                probe = self._pick(self._pick(others)[2:])
+            shutil.copyfile(probe, folder / f"finger/probe_{pos}.png")
+            enrolled.append({"position": pos, "images": enrol_files})
+            manifest["notes"].setdefault("finger_enrolled", []).extend(
+                str(p.relative_to(self.sources.root)) for p in finger[:2])
+            presented.append(str(probe.relative_to(self.sources.root)))
         shutil.copyfile(identity / "neutral.jpg", folder / "enrol/face.jpg")
-        probe = self._pick(finger[2:])
-        if case == "border_pass_impostor":
-            probe = self._pick(self._pick([f for f in self.sources.fingers if f is not finger])[2:])
-        shutil.copyfile(probe, folder / "finger/probe.png")
-        manifest["notes"]["finger_enrolled"] = [str(p.relative_to(self.sources.root)) for p in finger[:2]]
-        manifest["notes"]["finger_presented"] = str(probe.relative_to(self.sources.root))
+        manifest["notes"]["finger_presented"] = presented
         manifest["enrolment"] = {
             "person": {"surname": spec.surname, "given_names": spec.given_names,
                        "birth_date": spec.birth_date.isoformat(), "nationality": spec.nationality},
             "documents": [{"kind": "AB", "number": spec.document_number, "issuing_state": spec.issuing_state}],
             "face": "enrol/face.jpg", "dpi": 500,
-            "fingers": [{"position": FINGER_POSITION, "images": enrol_files}],
+            "fingers": enrolled,
         }
 
     def _permit(self, folder: Path, case: str, manifest: dict[str, Any]) -> tuple[dict[str, Any], Clip]:
@@ -376,7 +389,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     if not sources.videos:
         cases = [c for c in cases if c != "permit_video"]
         log.warning("no face videos under %s: permit_video left out", root)
-    if len(sources.fingers) < 2:
+    if len(sources.fingers) <= len(FINGER_POSITIONS):
         cases = [c for c in cases if not c.startswith("border_pass")]
         log.warning("no fingerprint folders under %s: border passes left out", root)
     args.out.mkdir(parents=True, exist_ok=True)
