@@ -90,6 +90,25 @@ def test_the_countdown_follows_the_stage_budget() -> None:
     assert model.view.countdown_s == 0
 
 
+def test_the_finger_instruction_follows_what_the_engine_asks() -> None:
+    """One finger keeps the plain instruction; both index fingers say so; another number says how many."""
+    bus = ev.EventBus()
+    model = TravellerModel()
+    TravellerAdapter(model, EngineSettings()).attach(bus)
+    asked = []
+    for fingers, positions in (((1, (2,)), (2, (2, 7)), (3, (2, 3, 7)), (2, (2, 3)))):
+        bus.publish(ev.StateChanged(0, "fingers", "face"))
+        bus.publish(ev.Prompt(0, "place_finger", fingers, positions))
+        bus.publish(ev.Prompt(1, "clean_glass", fingers, positions))  # a retry keeps the count
+        asked.append((model.view.fingers_asked, model.view.instruction, model.view.hint))
+        bus.publish(ev.StateChanged(2, "idle", "fingers"))
+        assert model.view.fingers_asked == 0  # the next traveller starts from nothing asked
+    assert asked == [(1, "state.place_fingers", "clean_glass"),
+                     (2, "state.place_fingers.both_index", "clean_glass"),
+                     (3, "state.place_fingers.many", "clean_glass"),
+                     (2, "state.place_fingers.many", "clean_glass")]
+
+
 def test_a_referral_and_a_fault_reach_the_traveller() -> None:
     bus = ev.EventBus()
     model = TravellerModel()
@@ -376,3 +395,46 @@ def test_a_referral_shows_both_faces_every_score_against_its_threshold_and_each_
     finally:
         window.dispose()
         store.close()
+
+
+@pytest.fixture(scope="module")
+def genuine_border_pass_bundle(data_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    writer = SessionWriter(find_sources(data_root), tmp_path_factory.mktemp("sessions"), date(2026, 12, 2),
+                           np.random.default_rng(17))
+    return writer.write(0, "border_pass")
+
+
+def test_a_border_pass_holder_is_asked_for_both_index_fingers_by_the_real_engine(
+    config: Config, replayer: Replayer, genuine_border_pass_bundle: Path
+) -> None:
+    """The count on the traveller screen is the engine's, from a real run of a synthetic border pass (the
+    policy asks two; the bundle enrols right and left index), not a number the UI assumed."""
+    bundle = load_bundle(genuine_border_pass_bundle)
+    clock = SimClock()
+    bus = ev.EventBus()
+    store = replayer.store(bundle)
+    settings = dataclasses.replace(replayer.config.engine, officer_s=0.0, document_s=120.0, entry_s=120.0,
+                                   face_s=120.0, fingers_s=120.0, exit_s=120.0, total_s=600.0)  # not a speed test
+    engine = replayer.engine(bundle, clock, store, bus, settings)
+    model = TravellerModel()
+    TravellerAdapter(model, settings).attach(bus)
+    prompts: list[ev.Prompt] = []
+    bus.subscribe(prompts.append, ev.Prompt)
+    shown: list[tuple[Screen, int, tuple[int, ...], str]] = []
+    model.subscribe(lambda v: shown.append((v.screen, v.fingers_asked, v.finger_positions, v.instruction)))
+    sim = replayer.simulator
+    assert sim is not None
+    try:
+        tx = engine.run_one(ReplayDevices(bundle, clock, sim, time_scale=replayer.time_scale), bundle.today)
+    finally:
+        engine.close()
+        store.close()
+    assert tx is not None and tx.fingers is not None
+    needed = config.policy.fingers_required["border_pass"]
+    assert needed == 2
+    finger_prompts = [p for p in prompts if p.key == "place_finger"]
+    assert finger_prompts and all((p.fingers, p.positions) == (needed, (2, 7)) for p in finger_prompts)
+    assert all(p.fingers == 0 for p in prompts if p.key != "place_finger" and p.key not in ("clean_glass",))
+    on_fingers = [s for s in shown if s[0] is Screen.PLACE_FINGERS]
+    assert on_fingers[-1] == (Screen.PLACE_FINGERS, 2, (2, 7), "state.place_fingers.both_index")
+    assert shown[-1][0] is not Screen.PLACE_FINGERS and shown[-1][1] == 0  # asked of this traveller only

@@ -165,9 +165,9 @@ class Engine:
         run.state, run.state_started = target, now
         self.state = target
 
-    def _prompt(self, run: _Run, key: str) -> None:
+    def _prompt(self, run: _Run, key: str, fingers: int = 0, positions: tuple[int, ...] = ()) -> None:
         run.prompts.append(key)
-        self._emit(ev.Prompt(self.clock.now(), key))
+        self._emit(ev.Prompt(self.clock.now(), key, fingers, positions))
 
     def _door(self, command: str) -> None:
         """Perform a door command (it returns when the door has moved); DoorFault when the controller fails."""
@@ -394,8 +394,9 @@ class Engine:
         if not enrolled:
             return None  # the policy says FINGER_NOT_ENROLLED; nothing to compare with
         job = None
+        asked = tuple(sorted(map(int, enrolled), key=lambda p: (p not in (2, 7), p)))[:needed]  # index first
         for attempt in itertools.count():
-            self._prompt(run, "place_finger")
+            self._prompt(run, "place_finger", needed, asked)
             capture = devices.wait_fingers(needed, self.settings.fingers_s)
             if capture is None:
                 run.findings.append(Finding("FINGER_NOT_CAPTURED", f"no finger within {self.settings.fingers_s} s",
@@ -411,7 +412,7 @@ class Engine:
             if result is None or result.same or result.reason not in ("place_finger", "clean_glass"):
                 return job
             run.findings.append(Finding("RETRIED", f"fingers: {result.reason}", "fingers"))
-            self._prompt(run, result.reason or "place_finger")
+            self._prompt(run, result.reason or "place_finger", needed, asked)
         return job
 
     def _evidence(self, run: _Run) -> Evidence:

@@ -34,6 +34,8 @@ class StateChanged(Event):
 @dataclass(frozen=True)
 class Prompt(Event):
     key: str  # a prompt key the UI translates (present_document, step_in, look_at_camera ...)
+    fingers: int = 0  # place_finger: how many fingers the policy asks at once (0: not a finger prompt)
+    positions: tuple[int, ...] = ()  # place_finger: the ISO/IEC 19794-2 positions asked (2, 7: both index)
 
 
 @dataclass(frozen=True)

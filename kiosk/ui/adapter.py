@@ -92,7 +92,7 @@ class TravellerAdapter:
         with self._lock:
             budget = self.budgets.get(screen)
             self._deadline = None if budget is None else self.clock() + budget
-        # How many fingers the policy asks for is not in the engine's events: no "finger n of m" yet.
+        # The scanner takes the fingers asked at once (``Prompt.fingers``): no "finger n of m".
         self.model.show(screen, countdown_s=None if budget is None else round(budget))
 
     def _on_state(self, event: ev.StateChanged) -> None:
@@ -123,6 +123,14 @@ class TravellerAdapter:
             self.model.set_hint(PROMPT_HINTS[event.key])
         elif event.key in FACE_HINTS | FINGER_HINTS:
             self.model.set_hint(event.key)
+        self._ask_fingers(event)
+
+    def _ask_fingers(self, event: ev.Prompt) -> None:
+        """A place-finger prompt says how many fingers and which: the instruction follows it."""
+        view = self.model.view
+        if view.screen is Screen.PLACE_FINGERS and event.fingers and (
+                (event.fingers, event.positions) != (view.fingers_asked, view.finger_positions)):
+            self.model.ask_fingers(event.fingers, event.positions)
 
     def _on_decision(self, event: ev.DecisionMade) -> None:
         if event.outcome == "REFER":

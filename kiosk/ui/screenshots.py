@@ -29,7 +29,7 @@ from kiosk.ui.console.window import ConsoleWindow
 from kiosk.ui.qtfix import keep_none_alive
 from kiosk.ui.samples import face_pair, sample_gateway
 from kiosk.ui.traveller.window import TravellerWindow
-from kiosk.ui.viewmodel import Screen, TravellerView
+from kiosk.ui.viewmodel import BOTH_INDEX, Screen, TravellerView
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ def sample_views(language: str, data_root: Path) -> dict[Screen, TravellerView]:
         Screen.LOOK_AT_CAMERA: TravellerView(Screen.LOOK_AT_CAMERA, language, hint="come_closer", countdown_s=6,
                                              frame=live, face_box=(0.34, 0.30, 0.32, 0.42), face_ok=False),
         Screen.PLACE_FINGERS: TravellerView(Screen.PLACE_FINGERS, language, hint="center_finger", countdown_s=7,
-                                            fingers=(1, 2)),
+                                            fingers_asked=2, finger_positions=BOTH_INDEX),  # a border pass
         Screen.PROCEED: TravellerView(Screen.PROCEED, language, countdown_s=5),
         Screen.WAIT_OFFICER: TravellerView(Screen.WAIT_OFFICER, language),
         Screen.TAKE_DOCUMENT: TravellerView(Screen.TAKE_DOCUMENT, language),

@@ -63,6 +63,17 @@ DOCUMENT_HINTS = frozenset({"document_unreadable"})
 ALL_HINTS = FACE_HINTS | FINGER_HINTS | DOCUMENT_HINTS
 
 Box = tuple[float, float, float, float]  # x, y, width, height as fractions of the frame
+BOTH_INDEX = (2, 7)  # ISO/IEC 19794-2 right and left index: "both index fingers", as on a dual-finger scanner
+
+
+def finger_instruction(count: int, positions: tuple[int, ...]) -> str:
+    """The catalogue section of the place-fingers instruction for what the engine asks: one finger keeps
+    the plain text; two index fingers say so; any other number says how many."""
+    if count <= 1:
+        return f"state.{Screen.PLACE_FINGERS.value}"
+    if count == len(BOTH_INDEX) and tuple(sorted(positions)) == BOTH_INDEX:
+        return f"state.{Screen.PLACE_FINGERS.value}.both_index"
+    return f"state.{Screen.PLACE_FINGERS.value}.many"
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,10 +88,14 @@ class TravellerView:
     frame: NDArray[np.uint8] | None = None  # live camera frame, RGB, HxWx3
     face_box: Box | None = None  # where the detector found the face in ``frame``
     face_ok: bool | None = None  # the quality check's verdict on the face in ``frame``
+    fingers_asked: int = 0  # how many fingers the engine asks at once (0 or 1: one finger)
+    finger_positions: tuple[int, ...] = ()  # which (ISO/IEC 19794-2 positions), when the engine says
 
     def __post_init__(self) -> None:
         if self.language not in TRAVELLER_LANGUAGES:
             raise ValueError(f"unknown traveller language {self.language!r}")
+        if self.fingers_asked < 0:
+            raise ValueError(f"fingers asked must be >= 0, got {self.fingers_asked}")
         if self.hint is not None and self.hint not in ALL_HINTS:
             raise ValueError(f"unknown hint {self.hint!r}")
         f = self.frame
@@ -90,6 +105,13 @@ class TravellerView:
     @property
     def step(self) -> Step | None:
         return STEP_OF_SCREEN[self.screen]
+
+    @property
+    def instruction(self) -> str:
+        """The catalogue section (``state.<screen>`` or a variant) whose title and detail this view shows."""
+        if self.screen is Screen.PLACE_FINGERS:
+            return finger_instruction(self.fingers_asked, self.finger_positions)
+        return f"state.{self.screen.value}"
 
 
 Listener = Callable[[TravellerView], None]
@@ -147,6 +169,10 @@ class TravellerModel:
             raise ValueError(f"unknown traveller language {language!r}")
         self._chosen = language
         self._set(replace(self.view, language=language))
+
+    def ask_fingers(self, count: int, positions: tuple[int, ...]) -> None:
+        """The engine says how many fingers (and which) it wants on the scanner at once."""
+        self._set(replace(self.view, fingers_asked=count, finger_positions=positions))
 
     def set_hint(self, hint: str | None) -> None:
         self._set(replace(self.view, hint=hint))

@@ -110,22 +110,38 @@ def draw_look_at_camera(p: QPainter, phase: float = 0.0) -> None:
         p.drawLine(QPointF(50 + dx * 0.4, 36), QPointF(50 + dx, 29))
 
 
+def _fingertip(p: QPainter, x: float, width: float) -> None:
+    """A finger pointing down onto the glass, its left edge at ``x``, with a whorl on the tip."""
+    _pen(p, 3.0, accent=True)
+    path = QPainterPath()
+    path.moveTo(x, 10)
+    path.lineTo(x, 58)
+    path.arcTo(QRectF(x, 48, width, 22), 180, 180)
+    path.lineTo(x + width, 10)
+    p.drawPath(path)
+    _pen(p, 1.6, accent=True)
+    c = x + width / 2
+    for r in (width / 8, width / 4, width * 3 / 8):
+        p.drawArc(QRectF(c - r, 56 - r * 0.9, 2 * r, 1.8 * r), 0, 180 * 16)
+    p.drawLine(QPointF(x + 3, 56), QPointF(x + 3, 60))
+    p.drawLine(QPointF(x + width - 3, 56), QPointF(x + width - 3, 60))
+
+
 def draw_place_fingers(p: QPainter, phase: float = 0.0) -> None:
     _pen(p)
     p.drawRoundedRect(QRectF(18, 72, 64, 14), 3, 3)  # the glass
-    _pen(p, 3.0, accent=True)
-    path = QPainterPath()  # a finger pointing down onto the glass
-    path.moveTo(38, 10)
-    path.lineTo(38, 58)
-    path.arcTo(QRectF(38, 48, 24, 22), 180, 180)
-    path.lineTo(62, 10)
-    p.drawPath(path)
-    _pen(p, 1.6, accent=True)
-    for r in (3.0, 6.0, 9.0):  # a whorl of ridges on the fingertip
-        p.drawArc(QRectF(50 - r, 56 - r * 0.9, 2 * r, 1.8 * r), 0, 180 * 16)
-    p.drawLine(QPointF(41, 56), QPointF(41, 60))
-    p.drawLine(QPointF(59, 56), QPointF(59, 60))
+    _fingertip(p, 38, 24)
     _arrow(p, QPointF(80, 30), QPointF(80, 62), head=6.0, phase=phase)
+
+
+def draw_place_two_fingers(p: QPainter, phase: float = 0.0) -> None:
+    """Both index fingers side by side on a dual-finger scanner's glass, an arrow between them."""
+    _pen(p)
+    p.drawRoundedRect(QRectF(8, 72, 84, 14), 3, 3)  # the glass
+    p.drawLine(QPointF(50, 74), QPointF(50, 84))  # the two windows of the glass
+    _fingertip(p, 16, 22)  # left hand's index (on the traveller's left)
+    _fingertip(p, 62, 22)  # right hand's index
+    _arrow(p, QPointF(50, 22), QPointF(50, 60), head=6.0, phase=phase)
 
 
 def draw_proceed(p: QPainter, phase: float = 0.0) -> None:
@@ -178,14 +194,17 @@ class Pictogram(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.kind = Screen.IDLE
+        self.fingers = 1  # fingers asked at once on the place-fingers screen
         self.phase = 0.0  # 0-1: where the arrows are in their slow back-and-forth
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
         return QSize(360, 360)
 
-    def set_screen(self, screen: Screen) -> None:
+    def set_screen(self, screen: Screen, fingers: int = 1) -> None:
+        """Show ``screen``'s pictogram; ``fingers`` > 1 puts that many fingers (two drawn) on the glass."""
         self.kind = screen
+        self.fingers = fingers
         self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
@@ -194,5 +213,6 @@ class Pictogram(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.translate((self.width() - side) / 2, (self.height() - side) / 2)
         p.scale(side / 100.0, side / 100.0)
-        PICTOGRAMS[self.kind](p, self.phase)
+        two = self.kind is Screen.PLACE_FINGERS and self.fingers > 1
+        (draw_place_two_fingers if two else PICTOGRAMS[self.kind])(p, self.phase)
         p.end()

@@ -110,7 +110,7 @@ class TravellerWindow(QWidget):
         self.speaker = speaker
         self.view = TravellerView()
         self._countdown_start: int | None = None
-        self._spoken: tuple[Screen, str | None, str] | None = None
+        self._spoken: tuple[str, str | None, str] | None = None
         self._build()
         self.view_posted.connect(self.show_view)
         self.show_view(self.view)
@@ -262,9 +262,9 @@ class TravellerWindow(QWidget):
             )
             button.setText(("✓ " if chosen else "") + _text(code, "language.name"))
 
-        self.title.setText(t(f"state.{view.screen.value}.title"))
+        self.title.setText(t(f"{view.instruction}.title", count=view.fingers_asked))
         self.title.setFont(theme.font(lang, 64, bold=True))
-        self.detail.setText(t(f"state.{view.screen.value}.detail"))
+        self.detail.setText(t(f"{view.instruction}.detail", count=view.fingers_asked))
         self.detail.setFont(theme.font(lang, 34))
         self.detail.setStyleSheet(f"color: {theme.MUTED.name()};")
 
@@ -287,7 +287,7 @@ class TravellerWindow(QWidget):
 
         show_preview = view.screen in PREVIEW_SCREENS and view.frame is not None
         self.preview.set_frame(view.frame if show_preview else None, view.face_box, view.face_ok)
-        self.pictogram.set_screen(view.screen)
+        self.pictogram.set_screen(view.screen, max(1, view.fingers_asked))
         self.visual.setCurrentWidget(self.preview if show_preview else self.pictogram)
 
         if previous.screen is not view.screen or self._countdown_start is None:
@@ -311,11 +311,11 @@ class TravellerWindow(QWidget):
         """Say the instruction (and the hint) once each time either changes."""
         if self.speaker is None:
             return
-        key = (view.screen, view.hint, view.language)
+        key = (view.instruction, view.hint, view.language)
         if key == self._spoken:
             return
         self._spoken = key
-        text = _text(view.language, f"state.{view.screen.value}.title")
+        text = _text(view.language, f"{view.instruction}.title", count=view.fingers_asked)
         if view.hint is not None:
             text = _text(view.language, f"hint.{view.hint}")
         self.speaker.say(text, view.language)
