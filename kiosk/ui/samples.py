@@ -63,7 +63,14 @@ def face_pair(data_root: Path, identity: str = "001") -> tuple[NDArray[np.uint8]
 
 
 def sample_gateway(data_root: Path, now: float | None = None) -> InProcessGateway:
-    """Three lanes (one with a referral waiting, one with a fault) and a few transactions."""
+    """Three lanes (one with a referral waiting, one with a fault) and a few transactions, shown against
+    the thresholds of the default configuration (as a gate running it would show them)."""
+    from kiosk.config import load_config
+
+    config = load_config(environ={})
+    face_t = config.face.verification.threshold
+    live_t = config.face.liveness.model_threshold
+    finger_t, fused_t = config.finger.threshold, config.finger.threshold_for(2)
     now = time.time() if now is None else now
     portrait, live = face_pair(data_root, "001")
     portrait2, live2 = face_pair(data_root, "014")
@@ -79,22 +86,24 @@ def sample_gateway(data_root: Path, now: float | None = None) -> InProcessGatewa
                   ("surname", "NGUYEN"), ("given_names", "VAN AN"), ("birth_date", "1988-04-12"),
                   ("expiry", "2029-04-11"), ("checks", "✓")),
         portrait=portrait, live_face=live,
-        face=Measure(0.512, 0.539, False), liveness=Measure(0.91, 0.5, True),
-        fingers=(FingerResult("right_index", 0.41, 0.25, 62, True), FingerResult("left_index", None, 0.25, 18, None)),
+        face=Measure(0.512, face_t, False), liveness=Measure(0.91, live_t, True),
+        fingers=(FingerResult("right_index", 0.41, finger_t, 62, True),
+                 FingerResult("left_index", None, finger_t, 18, None)),
         watchlist=(),
-        reasons=(CaseReason("FACE_MISMATCH", "score 0.512 < threshold 0.539", "REFER"),
+        reasons=(CaseReason("FACE_MISMATCH", f"score 0.512 < threshold {face_t:.3f}", "REFER"),
                  CaseReason("FINGER_NOT_CAPTURED", "left index quality 18 after 1 retry", "REFER")),
-        finger=Measure(0.41, 0.2, True), transaction_id="sample-0001", reference="document_page",
+        finger=Measure(0.41, fused_t, True), transaction_id="sample-0001", reference="document_page",
     ))
     gw.refer(Case(
         case_id="c-0002", lane_id="2", opened_at=now - 8, traveller="CHEN MEI",
         document=(("kind", "passport (TD3)"), ("number", "E98765432"), ("nationality", "CHN")),
         portrait=portrait2, live_face=live2,
-        face=Measure(0.81, 0.539, True), liveness=Measure(0.88, 0.5, True), fingers=(),
+        face=Measure(0.81, face_t, True), liveness=Measure(0.88, live_t, True), fingers=(),
         watchlist=(WatchEntry("banned_exit", "court order 2026/114", "name_birth_date", "CHEN MEI", "1990-02-01", "",
                               "ministry list 2026-11", "2026-11-20"),),
         reasons=(CaseReason("WATCHLIST_HIT", "banned_exit: court order 2026/114 (by name_birth_date)", "REFER"),),
-        finger=Measure(None, 0.25, None), transaction_id="sample-0002", reference="document_page", fingers_required=0,
+        finger=Measure(None, fused_t, None), transaction_id="sample-0002", reference="document_page",
+        fingers_required=0,
     ))
     rows = [
         ("t-101", now - 600, "1", "TRAN THI BINH", "C0456789", "ACCEPT", ()),
