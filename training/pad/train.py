@@ -269,12 +269,19 @@ def scores(model: PadNet, faces: list[Face]) -> np.ndarray:
 
 
 def rates(live_scores: np.ndarray, attack_scores: np.ndarray, threshold: float) -> dict[str, float | int | None]:
-    """ISO/IEC 30107-3: APCER = attacks accepted as bona fide; BPCER = bona fide rejected (no species split here)."""
+    """ISO/IEC 30107-3: APCER = attacks accepted as bona fide; BPCER = bona fide rejected (no species split
+    here); and the equal error rate, the separability at a threshold chosen on the set itself."""
+    eer = None
+    if live_scores.size and attack_scores.size:  # separability whatever the threshold (an oracle figure)
+        cuts = np.unique(np.concatenate([live_scores, attack_scores]))
+        gaps = [(abs(np.mean(attack_scores >= c) - np.mean(live_scores < c)), c) for c in cuts]
+        cut = min(gaps)[1]
+        eer = round(float((np.mean(attack_scores >= cut) + np.mean(live_scores < cut)) / 2), 4)
     apcer = float(np.mean(attack_scores >= threshold)) if attack_scores.size else None
     bpcer = float(np.mean(live_scores < threshold)) if live_scores.size else None
     return {
         "apcer": None if apcer is None else round(apcer, 4), "bpcer": None if bpcer is None else round(bpcer, 4),
-        "n_real": int(live_scores.size), "n_attack": int(attack_scores.size),
+        "n_real": int(live_scores.size), "n_attack": int(attack_scores.size), "eer": eer,
     }
 
 
@@ -377,7 +384,7 @@ def main() -> int:
     devel_live, devel_attack = split_scores(devel)
     threshold = threshold_at_bpcer(devel_live, TARGET_BPCER)
     report: dict[str, object] = {
-        "sources": sorted(sources), "steps": args.steps,
+        "sources": sorted(sources), "steps": None if args.report_only else args.steps,
         "threshold": round(threshold, 6),
         "threshold_rule": f"highest threshold with BPCER <= {TARGET_BPCER} on replay_attack/devel",
         "train": rates(*split_scores(training), threshold),
