@@ -125,6 +125,22 @@ def test_bench_pad_prints_the_contract_fields_last(data_root: Path, tmp_path: Pa
     assert summary["no_face"] == {"real": 0, "attack": 1}
 
 
+@pytest.mark.slow
+def test_bench_pad_on_bona_fide_only_reports_bpcer_alone(data_root: Path, tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "face.jpg").symlink_to(data_root / BONA_FIDE)
+    (tmp_path / "real" / "blank.png").write_bytes(cv2.imencode(".png", np.full((240, 320, 3), 90, np.uint8))[1])
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "bench", "pad", "--dir", str(tmp_path), "--bona-fide-only", "--json"],
+        capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["n_real"] == 2 and summary["n_attack"] == 0
+    assert summary["apcer"] is None and summary["bpcer"] == 0.5  # the blank frame has no face: rejected
+    assert summary["no_face"] == {"real": 1, "attack": 0}
+
+
 def test_a_still_photo_held_still_is_not_live_even_if_it_is_the_right_person(
     pipeline: FacePipeline, data_root: Path
 ) -> None:
