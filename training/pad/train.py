@@ -53,7 +53,7 @@ from kiosk.runtime import face_pipeline
 log = logging.getLogger("train_pad")
 
 SEED = 7
-STEPS = 300
+STEPS = 1800
 BATCH = 32
 LEARNING_RATE = 2e-3
 WEIGHT_DECAY = 5e-4
