@@ -27,7 +27,7 @@ from kiosk.replay.runner import Replayer, relay
 from kiosk.replay.synth import SessionWriter, find_sources
 from tests.conftest import without_liveness
 
-CASES = ("permit_valid", "permit_impostor", "permit_forged", "genuine")
+CASES = ("permit_valid", "permit_impostor", "permit_forged", "genuine", "pad_attack")
 
 
 @pytest.fixture(scope="session")
@@ -40,7 +40,7 @@ def bundles(data_root: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
 @pytest.fixture(scope="module")
 def lax_config(config: Config) -> Config:
     """Liveness off and not required: isolates document -> face -> decision from the liveness check
-    (the synthetic clips are a photo moved in 2D, which a working liveness check refuses)."""
+    (the synthetic clips are a portrait moved in 2D: liveness is tested on its own)."""
     # Stage budgets are wall-clock compute: on a loaded machine a finger stage can pass its 8 s.
     # These tests check decisions, not speed (that is `kiosk bench gate`), so budgets are wide.
     engine = dataclasses.replace(config.engine, document_s=120.0, entry_s=120.0, face_s=120.0, fingers_s=120.0,
@@ -97,10 +97,13 @@ def test_passport_needs_the_mrz_reader(replayer: Replayer, bundles: dict[str, Pa
         assert any(r.code == "CAPABILITY_MISSING" and "MRZ" in r.detail for r in tx.decision.reasons)
 
 
-def test_liveness_refuses_a_moved_photo(config: Config, bundles: dict[str, Path]) -> None:
-    """The synthetic clip is a photo moved in 2D: with the PAD model it is not live; without, REFER."""
+def test_liveness_refuses_a_replayed_attack(config: Config, bundles: dict[str, Path]) -> None:
+    """The pad_attack clip is a Replay-Attack attack frame (a photo or video of the traveller shown to the
+    camera) moved in 2D: with the PAD model it is not live; without, REFER. (The genuine clips are a
+    digital portrait pasted on a background, with no print or screen to see: the PAD model may take
+    them for live, see training/pad/DATA_CARD.md.)"""
     with relay(None, False, config.engine.door_open_s, config.engine.door_close_s) as (client, sim, scale):
-        tx = Replayer(config, client, time_scale=scale, simulator=sim).replay(bundles["permit_valid"]).transaction
+        tx = Replayer(config, client, time_scale=scale, simulator=sim).replay(bundles["pad_attack"]).transaction
     assert tx is not None
     if _model_built(config, "face_pad"):
         assert tx.decision.outcome == "REFER" and "FACE_NOT_LIVE" in tx.decision.codes

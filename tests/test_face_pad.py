@@ -86,6 +86,27 @@ def test_the_devel_split_has_five_species_of_sixty_attacks(data_root: Path) -> N
     assert species == {"print": 60, "mobile_photo": 60, "mobile_video": 60, "highdef_photo": 60, "highdef_video": 60}
 
 
+def test_a_subject_filter_keeps_only_those_nuaa_subjects(data_root: Path) -> None:
+    nuaa = data_root / "pad/nuaa"
+    items = presentations(nuaa, subjects={"0007", "0013"})
+    assert {p.path.relative_to(nuaa).parts[1] for p in items} == {"0007", "0013"}
+    assert any(p.live for p in items) and not all(p.live for p in items)  # 0007 has both, 0013 bona fide only
+    assert len(items) < len(presentations(nuaa))
+    with pytest.raises(FileNotFoundError, match="0013"):
+        presentations(nuaa, subjects={"0013"})  # bona fide only: no attacks to measure APCER on
+    with pytest.raises(FileNotFoundError, match="no images"):
+        presentations(nuaa, subjects={"9999"})
+
+
+def test_a_bona_fide_only_folder_needs_the_flag(tmp_path: Path, data_root: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "face.jpg").symlink_to(data_root / BONA_FIDE)
+    with pytest.raises(FileNotFoundError, match="attack"):
+        presentations(tmp_path)
+    items = presentations(tmp_path, bona_fide_only=True)
+    assert [p.live for p in items] == [True]
+
+
 @pytest.mark.slow
 def test_bench_pad_prints_the_contract_fields_last(data_root: Path, tmp_path: Path) -> None:
     for label, relative in (("real", BONA_FIDE), ("attack", PRINT)):
@@ -102,6 +123,22 @@ def test_bench_pad_prints_the_contract_fields_last(data_root: Path, tmp_path: Pa
     assert summary["n_real"] == 1 and summary["n_attack"] == 2
     assert summary["apcer"] == 0.0 and summary["bpcer"] == 0.0
     assert summary["no_face"] == {"real": 0, "attack": 1}
+
+
+@pytest.mark.slow
+def test_bench_pad_on_bona_fide_only_reports_bpcer_alone(data_root: Path, tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "face.jpg").symlink_to(data_root / BONA_FIDE)
+    (tmp_path / "real" / "blank.png").write_bytes(cv2.imencode(".png", np.full((240, 320, 3), 90, np.uint8))[1])
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "bench", "pad", "--dir", str(tmp_path), "--bona-fide-only", "--json"],
+        capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["n_real"] == 2 and summary["n_attack"] == 0
+    assert summary["apcer"] is None and summary["bpcer"] == 0.5  # the blank frame has no face: rejected
+    assert summary["no_face"] == {"real": 1, "attack": 0}
 
 
 def test_a_still_photo_held_still_is_not_live_even_if_it_is_the_right_person(

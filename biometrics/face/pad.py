@@ -1,9 +1,10 @@
 """The project's presentation-attack-detection (PAD) network: one face crop in, P(live) out.
 
-A small CNN trained by ``training/pad/train.py`` on the Replay-Attack train split (see
-``training/pad/DATA_CARD.md``). Its input is a wider crop than the embedder's chip, so that the
-border of a photo or a screen and the texture around the face are in view: 128x128 RGB,
-0-255, in the same landmark geometry as dlib's chip but with padding 0.5.
+A small CNN trained by ``training/pad/train.py`` on Replay-Attack train, part of NUAA and extra
+bona fide frames from other cameras (see ``training/pad/DATA_CARD.md``). Its input is a wider
+crop than the embedder's chip, so that the border of a photo or a screen and the texture around the
+face are in view: 128x128 RGB, 0-255, in the same landmark geometry as dlib's chip but with
+padding 0.5.
 """
 
 from __future__ import annotations

@@ -10,13 +10,18 @@ The attack species (presentation-attack instrument) comes from the file name whe
 Replay-Attack's naming (``print``, ``mobile_photo``, ``highdef_video`` ...), or from the first
 folder under ``attack/`` with ``--species folder``; otherwise all attacks are one species.
 APCER is reported per species and as the worst species, as the standard asks.
+
+``--subjects A,B`` keeps only the presentations under those first-level folders of ``real/``
+and ``attack/`` (NUAA's subject folders: the held-out subjects of the PAD network's training,
+see ``training/pad/DATA_CARD.md``). ``--bona-fide-only`` accepts a folder without ``attack/``
+(frames of real faces from another camera) and reports BPCER alone, APCER as null.
 """
 
 from __future__ import annotations
 
 import argparse
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,6 +55,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="attack species from Replay-Attack file names (default) or the first folder under attack/",
     )
     parser.add_argument(
+        "--subjects", default=None,
+        help="comma-separated first-level folders under real/ and attack/ to keep (e.g. held-out subjects)",
+    )
+    parser.add_argument(
+        "--bona-fide-only", action="store_true",
+        help="DIR may lack attack/: report BPCER only (APCER null)",
+    )
+    parser.add_argument(
         "--min-face-px", type=float, default=None,
         help="smallest face searched for (default: [face.detector] min_face_px; gate frames use live_min_face_px)",
     )
@@ -67,21 +80,31 @@ def species_of(path: Path, attack_root: Path, rule: str) -> str:
     return "print" if medium == "print" else f"{medium}_{kind}"
 
 
-def presentations(root: Path, rule: str = "name") -> list[Presentation]:
-    """Every image and clip under root/real and root/attack, sorted."""
+def presentations(
+    root: Path, rule: str = "name", subjects: Collection[str] | None = None, bona_fide_only: bool = False
+) -> list[Presentation]:
+    """Every image and clip under root/real and root/attack, sorted; with ``subjects``, only under those
+    first-level folders; with ``bona_fide_only``, root/attack may be missing or empty."""
     found = []
     for label in ("real", "attack"):
         folder = root / label
         if not folder.is_dir():
+            if label == "attack" and bona_fide_only:
+                continue
             raise FileNotFoundError(f"{folder} not found: the folder needs real/ and attack/")
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             suffix = path.suffix.lower()
             if suffix not in IMAGE_SUFFIXES | CLIP_SUFFIXES:
                 continue
+            if subjects is not None and path.relative_to(folder).parts[0] not in subjects:
+                continue
             species = "" if label == "real" else species_of(path, folder, rule)
             found.append(Presentation(path, label == "real", species, suffix in CLIP_SUFFIXES))
-    if not any(p.live for p in found) or all(p.live for p in found):
-        raise FileNotFoundError(f"need images or clips in both {root}/real and {root}/attack")
+    where = f" of subjects {sorted(subjects)}" if subjects is not None else ""
+    if not any(p.live for p in found):
+        raise FileNotFoundError(f"no images or clips{where} in {root}/real")
+    if all(p.live for p in found) and not bona_fide_only:
+        raise FileNotFoundError(f"need images or clips{where} in both {root}/real and {root}/attack")
     return found
 
 
@@ -122,7 +145,8 @@ def run(args: argparse.Namespace, config: Config, emit: Callable[[dict[str, Any]
     pipeline = face_pipeline(config)
     settings = config.face.liveness
     min_face = config.face.detector.min_face_px if args.min_face_px is None else args.min_face_px
-    items = presentations(args.dir, args.species)
+    subjects = None if args.subjects is None else {s.strip() for s in args.subjects.split(",") if s.strip()}
+    items = presentations(args.dir, args.species, subjects, args.bona_fide_only)
 
     def judge(item: Presentation) -> LivenessResult:
         if item.clip:
@@ -161,6 +185,16 @@ def run(args: argparse.Namespace, config: Config, emit: Callable[[dict[str, Any]
 
     bona_fide = accepted.pop("bona_fide")
     live_scores = model_scores.pop("bona_fide")
+    if not accepted:  # --bona-fide-only and no attacks: BPCER alone
+        bpcer = float(np.mean(~np.asarray(bona_fide, dtype=bool)))
+        return {
+            "n_real": len(bona_fide), "n_attack": 0, "apcer": None, "bpcer": round(bpcer, 4), "acer": None,
+            "threshold": settings.model_threshold, "ms_p50": rounded(percentile(times_ms, 50), 1),
+            "n_clips": sum(item.clip for item in items), "no_face": no_face,
+            "subjects": None if subjects is None else sorted(subjects),
+            "threshold_data": settings.model_threshold_data, "threshold_date": settings.model_threshold_date,
+            "require_motion": settings.require_motion,
+        }
     rates = pad_rates(bona_fide, accepted)
     # What the network alone could do on this set if its threshold were chosen here (an oracle
     # figure: on a set that is not the calibration set it says how separable it is, not how the
@@ -179,6 +213,7 @@ def run(args: argparse.Namespace, config: Config, emit: Callable[[dict[str, Any]
         "n_per_species": {k: len(v) for k, v in accepted.items()},
         "n_clips": sum(item.clip for item in items),
         "no_face": no_face,
+        "subjects": None if subjects is None else sorted(subjects),
         "threshold_data": settings.model_threshold_data,
         "threshold_date": settings.model_threshold_date,
         "require_motion": settings.require_motion,
