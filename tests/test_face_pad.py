@@ -169,3 +169,12 @@ def test_a_hand_held_medium_moves_a_little_and_stays_in_view() -> None:
     shifts = [np.abs(cv2.perspectiveTransform(corners, h) - corners).max() for h in moves]
     assert len(moves) == 24
     assert 1.0 < max(shifts) < 0.15 * 640
+
+
+def test_a_clip_covers_its_frames_plus_one_interval() -> None:
+    """Six frames at 6 fps are one second of camera time, not the 0.83 s from first to last frame."""
+    from biometrics.face.liveness import clip_duration
+
+    assert clip_duration([k / 6.0 for k in range(6)]) == pytest.approx(1.0)
+    assert clip_duration([0.0, 0.21, 0.629, 0.838]) == pytest.approx(1.048)
+    assert clip_duration([0.0]) == 0.0 and clip_duration([]) == 0.0

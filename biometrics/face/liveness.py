@@ -24,6 +24,18 @@ from models.sessions import SessionFactory
 _MAX_MODEL_FRAMES = 8  # frames scored by the network per clip, evenly spread
 
 
+
+def clip_duration(timestamps_s: Sequence[float]) -> float:
+    """Time a clip's frames cover: first to last plus one frame interval (the median).
+
+    N frames at f fps are N/f seconds of camera time; first-to-last alone is one interval short,
+    so a camera asked for exactly ``min_clip_s`` would deliver a clip judged too short.
+    """
+    if len(timestamps_s) < 2:
+        return 0.0
+    stamps = np.asarray(timestamps_s, dtype=np.float64)
+    return float(stamps[-1] - stamps[0] + np.median(np.diff(stamps)))
+
 class LivenessFace(Protocol):
     """What liveness needs of a detected face (``detection.MeasuredFace`` has it)."""
 
@@ -103,7 +115,7 @@ class LivenessChecker:
         )
         model_score = float(np.mean(scores))
         signals["model"] = model_score
-        duration = float(timestamps_s[seen[-1]] - timestamps_s[seen[0]])
+        duration = clip_duration([timestamps_s[i] for i in seen])
         signals["duration_s"] = duration
         if len(seen) >= 2:
             signals["parallax"] = parallax(np.stack([faces[i].landmarks for i in seen]))  # type: ignore[union-attr]
