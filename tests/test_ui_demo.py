@@ -39,7 +39,7 @@ def test_the_offscreen_demo_s_officer_takes_a_referral_on_the_console(config: Co
     assert run_demo(config, [bundle], out, realtime=False, officer_s=60.0, screens=screens) == 0
     (record,) = [json.loads(line) for line in (out / "demo.jsonl").read_text().splitlines()]
     assert record["officer"] == "reject" and record["decision"] == "REJECT"
-    assert {"FACE_NOT_LIVE", "OFFICER_REJECTED"} <= set(record["codes"])  # the clip is a moved photo
+    assert {"FACE_MISMATCH", "OFFICER_REJECTED"} <= set(record["codes"])  # someone else's face
     assert record["officer_reason"].startswith("demo officer: the live face does not match the reference")
     (shot,) = screens.glob("console_*_referral_*.png")
     assert_not_blank(QImage(str(shot)))
