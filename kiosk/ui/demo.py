@@ -48,10 +48,9 @@ from kiosk.ui.viewmodel import Screen, TravellerModel, TravellerView
 log = logging.getLogger(__name__)
 LANE = "1"
 DEMO_OFFICER = "demo"
-# What the demo's officer types: it approves a traveller whose face (and fingers, where asked) matched and
-# who is on no watch list (the synthetic clips fail liveness, which a person at the desk can overrule), and
-# rejects the others.
-APPROVE_REASON = "demo officer: face matches, no watch-list entry; identity confirmed at the desk"
+# What the demo's officer types: it approves a traveller whose face was verified live (and fingers, where
+# asked) and who is on no watch list, and rejects the others: a suspected photo or screen goes to the desk.
+APPROVE_REASON = "demo officer: live face matches, no watch-list entry; identity confirmed"
 REJECT_REASON = "demo officer: {why}; traveller sent back to the desk"
 
 
@@ -114,14 +113,16 @@ class DemoOfficer:
 
 
 def _refusal(case: Case) -> str | None:
-    """Why the demo's officer rejects a case (None: approves). Liveness alone it overrules (every synthetic
-    clip is a moved photo); anything else not verified, it does not."""
+    """Why the demo's officer rejects a case (None: approves): anything not verified, including a live-face
+    check that failed (a photo or screen may be in front of the camera)."""
     if case.watchlist:
         return "watch-list entry " + "; ".join(w.reason for w in case.watchlist)
     if case.face.passed is None:
         return "the face could not be verified"
     if not case.face.passed:
         return "the live face does not match the reference"
+    if case.liveness.passed is not True:
+        return "the live-face check failed (photo or screen suspected)"
     if case.fingers_required != 0 and case.finger.passed is not True:
         return "the fingerprints do not match" if case.finger.passed is False else "the fingerprints were not verified"
     return None
