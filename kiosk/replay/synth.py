@@ -19,10 +19,11 @@ with a test issuer key generated for the set; its public key is in each permit b
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import logging
 import shutil
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,7 @@ class Sources:
     pad_clients: dict[str, tuple[list[Path], list[Path]]]  # client -> (real frames, attack frames)
     fingers: list[list[Path]]  # per finger: its impressions in order (1..8)
     videos: list[Path]  # real videos of one person's face (video/**/*.mp4, at least 400 px)
+    holders: dict[str, tuple[int, str]] = field(default_factory=dict)  # London face id -> (age, "M"/"F")
 
 
 def find_sources(root: Path) -> Sources:
@@ -96,7 +98,22 @@ def find_sources(root: Path) -> Sources:
         capture.release()
         if size >= 400 and long_enough:
             videos.append(path)
-    return Sources(root, faces, pad, [f for f in fingers if len(f) >= 3], videos)
+    return Sources(root, faces, pad, [f for f in fingers if len(f) >= 3], videos, _london_holders(root))
+
+
+def _london_holders(root: Path) -> dict[str, tuple[int, str]]:
+    """Age and sex of each London face (london_info.csv), so a document shows what its portrait shows."""
+    info = root / "faces/london/london_info.csv"
+    holders: dict[str, tuple[int, str]] = {}
+    if not info.is_file():
+        return holders
+    with info.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            sex = {"female": "F", "male": "M"}.get((row.get("face_gender") or "").strip().lower())
+            age = (row.get("face_age") or "").strip()
+            if sex and age.isdigit():
+                holders[(row.get("face_id") or "").strip()] = (int(age), sex)
+    return holders
 
 
 def _imread(path: Path) -> np.ndarray:
@@ -198,6 +215,15 @@ class SessionWriter:
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
         )
 
+    def _as_holder(self, spec: PageSpec, identity: Path) -> PageSpec:
+        """The document's sex and birth date as the London portrait's person (when the set says)."""
+        holder = self.sources.holders.get(identity.name)
+        if holder is None:
+            return spec
+        age, sex = holder
+        birth = self.today - timedelta(days=int(age * 365.25 + self.rng.integers(0, 365)))
+        return replace(spec, sex=sex, birth_date=birth)
+
     def _pick(self, items: list[Any]) -> Any:
         return items[int(self.rng.integers(0, len(items)))]
 
@@ -241,7 +267,7 @@ class SessionWriter:
         kind = DocumentType.BORDER_PASS if case.startswith("border_pass") else DocumentType.PASSPORT
         spec = random_spec(self.rng, self.sources.root, 0, kind)
         identity = self._pick(self.sources.faces)
-        spec = replace(spec, portrait=identity / "neutral.jpg",
+        spec = replace(self._as_holder(spec, identity), portrait=identity / "neutral.jpg",
                        expiry_date=self.today + timedelta(days=int(self.rng.integers(200, 3000))))
         live = _imread(identity / "smiling.jpg")
         if case == "impostor":
@@ -320,7 +346,7 @@ class SessionWriter:
         import zxingcpp
 
         identity = self._pick(self.sources.faces)
-        spec = random_spec(self.rng, self.sources.root, 0, DocumentType.PASSPORT)
+        spec = self._as_holder(random_spec(self.rng, self.sources.root, 0, DocumentType.PASSPORT), identity)
         permit_id = f"PMT{int(self.rng.integers(10**6, 10**7))}"
         valid_from = self.today - timedelta(days=int(self.rng.integers(1, 60)))
         valid_to = self.today + timedelta(days=int(self.rng.integers(10, 365)))
