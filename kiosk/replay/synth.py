@@ -11,7 +11,8 @@ permit_impostor (a valid permit, another face than the enrolled one) [REFER],
 permit_video (a real talking or blinking video: enrolled from its first frame, the live clip from
 later frames, so the clip has the head motion and blinks of a live person) [ACCEPT].
 
-Passport pages are ``kiosk.synth.documents.render_page`` with a London neutral portrait; the live
+Passport pages are ``kiosk.synth.documents.render_page`` with a London neutral portrait (the holder's
+sex and age from ``london_info.csv``); the live
 clip is the same person's smiling photo with head motion, camera noise and blur. Permits are signed
 with a test issuer key generated for the set; its public key is in each permit bundle's trust store.
 """
