@@ -47,6 +47,8 @@ CASES = [
     ("photo attack", Evidence(TODAY, doc(), face=face(0.8, LivenessResult(False, 0.1, 0.5, reason="photo"))),
      "REFER", {"FACE_NOT_LIVE"}),
     ("liveness missing", Evidence(TODAY, doc(), face=face(live=None)), "REFER", {"LIVENESS_UNAVAILABLE"}),
+    ("photo of someone else", Evidence(TODAY, doc(), face=face(0.3, LivenessResult(False, 0.1, 0.5, reason="photo"))),
+     "REFER", {"FACE_NOT_LIVE", "FACE_MISMATCH"}),
     ("expired", Evidence(TODAY, doc(expiry=date(2026, 1, 1)), face=face()), "REJECT", {"DOC_EXPIRED"}),
     ("bad check digit", Evidence(TODAY, doc(checks=(Check("document_number_check", False),)), face=face()),
      "REJECT", {"DOC_CHECK_FAILED"}),

@@ -63,10 +63,12 @@ def _face_findings(ev: Evidence, settings: PolicySettings, codes: set[str]) -> l
             return [Finding("FACE_NOT_CAPTURED", "no face verification result", "face")]
         return []
     found: list[Finding] = []
-    if face.liveness is not None and not face.liveness.live:
+    not_live = face.liveness is not None and not face.liveness.live
+    if face.liveness is not None and not_live:  # beside a mismatch, not instead of it: the officer needs both
         found.append(Finding("FACE_NOT_LIVE", face.liveness.reason or "", "face"))
-    elif face.frames_used == 0:
-        found.append(Finding("FACE_NOT_CAPTURED", face.reason or "", "face"))
+    if face.frames_used == 0:
+        if not not_live:
+            found.append(Finding("FACE_NOT_CAPTURED", face.reason or "", "face"))
     elif face.score < face.threshold:
         found.append(Finding("FACE_MISMATCH", f"score {face.score:.3f} < threshold {face.threshold:.3f}", "face"))
     if settings.liveness_required and face.liveness is None and "LIVENESS_UNAVAILABLE" not in codes:
