@@ -92,7 +92,8 @@ def _calibrate(args: argparse.Namespace, config: Config) -> int:
     # FVC sets have one finger per person: K-finger comparisons are drawn from single ones.
     drawn = args.layout == "fvc"
     fingers = [s.finger for s in samples]
-    protocols = {k: comparisons(samples, 1 if drawn else k, "all") for k in fusions}
+    single = comparisons(samples, 1, "all")
+    protocols = {k: single if drawn or k == 1 else comparisons(samples, k, "all") for k in fusions}
     needed = sorted({pair for gen, imp in protocols.values() for cmp in gen + imp for pair in cmp})
     engine = build_engines(config, args.dpi, ["ours"])["ours"]
     _templates, scores, _e, _m = score(engine, [fimage.read(s.path) for s in samples], needed)

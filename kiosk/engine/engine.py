@@ -429,23 +429,24 @@ class Engine:
         if self.clock.now() - run.started > self.settings.total_s:
             detail = f"{self.clock.now() - run.started:.1f} s > {self.settings.total_s} s"
             run.findings.append(Finding("TOTAL_BUDGET_EXCEEDED", detail, "decision"))
-        decision = decide(self._evidence(run), self.policy)
+        evidence = self._evidence(run)
+        decision = decide(evidence, self.policy)
         run.stage_ms["decision"] = (time.perf_counter() - start) * 1000.0
         if decision.outcome == "REFER" and run.officer is None:
             run.images = self._case_images(run)
-            self._decided(run, decision)
+            self._decided(run, evidence, decision)
             decision = self._await_officer(run, decision)
         else:
-            self._decided(run, decision)
+            self._decided(run, evidence, decision)
         return decision
 
-    def _decided(self, run: _Run, decision: Decision) -> None:
+    def _decided(self, run: _Run, evidence: Evidence, decision: Decision) -> None:
         """Publish a decision with everything it was made on (and the faces, for a referral)."""
         face, finger = self.stages.face.settings, self.stages.finger.settings
         thresholds = {"face": face.verification.threshold, "liveness": face.liveness.model_threshold,
                       "finger": finger.threshold}
         tx = Transaction.scores_of(run.face, run.fingers)
-        self._emit(ev.DecisionMade(self.clock.now(), decision.outcome, decision.codes, tx, run.id, self._evidence(run),
+        self._emit(ev.DecisionMade(self.clock.now(), decision.outcome, decision.codes, tx, run.id, evidence,
                                    decision, thresholds, run.reference, run.images, self._fingers_needed(run)))
 
     def _case_images(self, run: _Run) -> ev.CaseImages | None:
@@ -482,8 +483,9 @@ class Engine:
         self._alarm(False)
         if run.officer is None:
             return decision
-        final = decide(self._evidence(run), self.policy)
-        self._decided(run, final)
+        evidence = self._evidence(run)
+        final = decide(evidence, self.policy)
+        self._decided(run, evidence, final)
         return final
 
     def _leave(self, run: _Run, devices: Devices, decision: Decision) -> None:
@@ -520,10 +522,11 @@ class Engine:
         except Exception as exc:  # the relay may be gone; its own watchdog closes the doors
             log.error("close_all after a fault failed too: %s", exc)
         run.findings.append(Finding(code, detail, run.state.value))
-        decision = decide(self._evidence(run), self.policy)
+        evidence = self._evidence(run)
+        decision = decide(evidence, self.policy)
         if decision.outcome == "ACCEPT":  # never let an aborted transaction through
             decision = replace(decision, outcome="REFER")
-        self._decided(run, decision)
+        self._decided(run, evidence, decision)
         if run.state is not State.IDLE:
             now = self.clock.now()
             run.state_s[run.state.value] = run.state_s.get(run.state.value, 0.0) + now - run.state_started

@@ -217,6 +217,18 @@ class LanesView(QWidget):
             self.cards[s.lane_id].show_status(s)
 
 
+def _text_section(column: QVBoxLayout, title: str, name: str) -> QLabel:
+    """A titled panel holding one wrapped rich-text label (watch list, reasons), added to ``column``."""
+    box, inner = _section(title)
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    inner.addWidget(label)
+    column.addWidget(box)
+    return label
+
+
 def _section(title: str) -> tuple[QFrame, QVBoxLayout]:
     """A titled panel of the case view."""
     box = QFrame()
@@ -292,20 +304,8 @@ class CaseDetail(QWidget):
         self.fingers_none.setObjectName("fingers_none")
         inner.addWidget(self.fingers_none)
         right.addWidget(box)
-        box, inner = _section(cat.text("case.watchlist"))
-        self.watchlist = QLabel()
-        self.watchlist.setObjectName("watchlist")
-        self.watchlist.setWordWrap(True)
-        self.watchlist.setTextFormat(Qt.TextFormat.RichText)
-        inner.addWidget(self.watchlist)
-        right.addWidget(box)
-        box, inner = _section(cat.text("case.reasons"))
-        self.reasons = QLabel()
-        self.reasons.setObjectName("reasons")
-        self.reasons.setWordWrap(True)
-        self.reasons.setTextFormat(Qt.TextFormat.RichText)
-        inner.addWidget(self.reasons)
-        right.addWidget(box)
+        self.watchlist = _text_section(right, cat.text("case.watchlist"), "watchlist")
+        self.reasons = _text_section(right, cat.text("case.reasons"), "reasons")
         right.addStretch(1)
         columns.addLayout(right, 1)
         layout.addLayout(columns)
