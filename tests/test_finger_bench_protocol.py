@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+import pytest
 
 from kiosk.bench.finger import all_impostor_pairs, comparisons, draw_fusions, fusion_pairs, fvc_pairs, parse_samples
 from kiosk.config import Config
@@ -83,3 +86,21 @@ def test_mindtct_minutiae_matched_by_mcc_tell_fingers_apart(data_root: Path, con
     assert a1 is not None and a2 is not None and b1 is not None
     assert all(m.kind in ("ending", "bifurcation") for m in a1.minutiae)
     assert engine.match(a1, a2) > engine.match(a1, b1)
+
+
+def test_calibrate_says_when_a_set_is_too_small_for_k_fingers(
+    data_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Three fingers cannot give two-finger impostors on distinct fingers: a clear message, not a crash."""
+    from kiosk.cli import main
+
+    for finger in (101, 102, 103):
+        for impression in (1, 2):
+            name = f"{finger}_{impression}.png"
+            (tmp_path / name).symlink_to(data_root / "fingerprints/fvc2004/DB2_B" / name)
+    status = main(["finger", "calibrate", "--dir", str(tmp_path), "--layout", "fvc", "--fusion", "1,2"])
+    out, err = capsys.readouterr()
+    assert status == 2
+    (line,) = out.splitlines()
+    assert json.loads(line)["fusion"] == 1 and json.loads(line)["n_impostor"] == 12
+    assert "--fusion 2" in err and "no 2-finger impostor comparisons" in err

@@ -76,7 +76,15 @@ def _calibrate(args: argparse.Namespace, config: Config) -> int:
     from biometrics.finger import image as fimage
     from biometrics.metrics import fmr_fnmr, threshold_at_fmr
     from kiosk.bench.common import image_files
-    from kiosk.bench.finger import build_engines, comparisons, draw_fusions, fused, parse_samples, score
+    from kiosk.bench.finger import (
+        Comparison,
+        build_engines,
+        comparisons,
+        draw_fusions,
+        fused,
+        parse_samples,
+        score,
+    )
 
     samples = parse_samples(image_files(args.dir), args.layout)
     if not samples:
@@ -93,15 +101,27 @@ def _calibrate(args: argparse.Namespace, config: Config) -> int:
     drawn = args.layout == "fvc"
     fingers = [s.finger for s in samples]
     single = comparisons(samples, 1, "all")
-    protocols = {k: single if drawn or k == 1 else comparisons(samples, k, "all") for k in fusions}
+
+    def protocol(k: int) -> tuple[list[Comparison], list[Comparison]]:
+        if k == 1:
+            return single
+        if not drawn:
+            return comparisons(samples, k, "all")
+        return (draw_fusions(single[0], fingers, k, args.draws, args.seed),
+                draw_fusions(single[1], fingers, k, args.draws, args.seed + 1))
+
+    protocols = {k: protocol(k) for k in fusions}
     needed = sorted({pair for gen, imp in protocols.values() for cmp in gen + imp for pair in cmp})
     engine = build_engines(config, args.dpi, ["ours"])["ours"]
     _templates, scores, _e, _m = score(engine, [fimage.read(s.path) for s in samples], needed)
-    for k, (single_genuine, single_impostor) in protocols.items():
-        genuine_cmp, impostor_cmp = single_genuine, single_impostor
-        if drawn and k > 1:
-            genuine_cmp = draw_fusions(single_genuine, fingers, k, args.draws, args.seed)
-            impostor_cmp = draw_fusions(single_impostor, fingers, k, args.draws, args.seed + 1)
+    status = 0
+    for k, (genuine_cmp, impostor_cmp) in protocols.items():
+        if not genuine_cmp or not impostor_cmp:
+            print(f"kiosk finger calibrate: --fusion {k}: the set has no {k}-finger "
+                  f"{'genuine' if not genuine_cmp else 'impostor'} comparisons (too few fingers or persons)",
+                  file=sys.stderr)
+            status = 2
+            continue
         genuine = fused(scores, genuine_cmp, config.finger.fusion_rule)
         impostor = fused(scores, impostor_cmp, config.finger.fusion_rule)
         threshold = threshold_at_fmr(impostor, args.fmr)
@@ -112,4 +132,4 @@ def _calibrate(args: argparse.Namespace, config: Config) -> int:
             "n_genuine": len(genuine), "n_impostor": len(impostor), "fmr": round(fmr, 6), "fnmr": round(fnmr, 5),
             "date": time.strftime("%Y-%m-%d"),
         }), flush=True)
-    return 0
+    return status
