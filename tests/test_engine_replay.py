@@ -273,6 +273,8 @@ def test_fingers_verified_while_the_face_is(finger_replayer: Replayer, bundles: 
     tx = finger_replayer.replay(_with_fingers(bundles["permit_valid"], tmp_path, data_root, probe)).transaction
     assert tx is not None and tx.decision.outcome == outcome, tx and tx.decision.reasons
     assert tx.fingers is not None and "fingers" in tx.stage_ms and "fingers" in tx.state_s
+    # the finger job is awaited twice (retry check, then after the face); its compute counts once
+    assert tx.stage_ms["fingers"] < 1.5 * tx.fingers.ms, (tx.stage_ms, tx.fingers.ms)
     assert ("FINGER_MISMATCH" in tx.decision.codes) == (outcome == "REFER")
 
 

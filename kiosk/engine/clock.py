@@ -50,6 +50,7 @@ class Job(Generic[T]):
 
     future: Future[tuple[T, float]]
     started: float  # clock time at submission
+    accounted: bool = False  # its compute already added to a stage (a job may be awaited twice)
 
     def wait(self, clock: RealClock | SimClock, timeout_s: float | None = None) -> T:
         """The result; on a SimClock the clock moves to the job's simulated finish."""
@@ -60,6 +61,13 @@ class Job(Generic[T]):
 
     def compute_s(self) -> float:
         return self.future.result()[1] if self.future.done() else 0.0
+
+    def take_compute_s(self) -> float:
+        """Its compute time the first time it is asked for, then 0: each job counts once in a stage."""
+        if self.accounted or not self.future.done():
+            return 0.0
+        self.accounted = True
+        return self.compute_s()
 
 
 def submit(pool: ThreadPoolExecutor, clock: RealClock | SimClock, fn: Callable[..., T], *args: Any) -> Job[T]:

@@ -197,7 +197,7 @@ class Engine:
             run.findings.append(Finding("STAGE_TIMEOUT", f"{stage} took more than {budget_s:.1f} s", stage))
             self._emit(ev.StageDone(self.clock.now(), stage, "timeout", budget_s * 1000.0))
             return None
-        run.stage_ms[stage] = run.stage_ms.get(stage, 0.0) + job.compute_s() * 1000.0
+        run.stage_ms[stage] = run.stage_ms.get(stage, 0.0) + job.take_compute_s() * 1000.0
         return value
 
     # -- the transaction ------------------------------------------------------------------------
