@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
+from kiosk.config import Config
 from kiosk.stores.gate import GateStore
 from kiosk.ui.console.accounts import AccountError, AccountStore, AuthError, Role
 from kiosk.ui.console.audit import StoreAuditSink
@@ -92,14 +93,17 @@ def test_weak_passwords_and_duplicate_ids_are_refused(accounts: AccountStore) ->
         accounts.add("o.pham", "again", Role.OFFICER, PASSWORD)
 
 
-def make_controller(accounts: AccountStore, tmp_path: Path, data_root: Path, clock: Clock) -> ConsoleController:
+def make_controller(accounts: AccountStore, tmp_path: Path, data_root: Path, config: Config,
+                    clock: Clock) -> ConsoleController:
     store = GateStore.open(tmp_path / "gate.db", os.urandom(32), audit_hmac=True)
-    return ConsoleController(accounts, sample_gateway(data_root), StoreAuditSink(store), idle_lock_s=120.0, clock=clock)
+    gateway = sample_gateway(data_root, config)
+    return ConsoleController(accounts, gateway, StoreAuditSink(store), idle_lock_s=120.0, clock=clock)
 
 
-def test_the_console_locks_itself_when_idle(accounts: AccountStore, tmp_path: Path, data_root: Path) -> None:
+def test_the_console_locks_itself_when_idle(accounts: AccountStore, tmp_path: Path, data_root: Path,
+                                            config: Config) -> None:
     clock = Clock()
-    controller = make_controller(accounts, tmp_path, data_root, clock)
+    controller = make_controller(accounts, tmp_path, data_root, config, clock)
     controller.sign_in("o.pham", PASSWORD)
     clock.t += 100
     assert len(controller.lanes()) == 3  # a refresh is not activity ...
@@ -111,8 +115,8 @@ def test_the_console_locks_itself_when_idle(accounts: AccountStore, tmp_path: Pa
 
 
 def test_officers_cannot_read_the_audit_log_and_supervisors_can(accounts: AccountStore, tmp_path: Path,
-                                                                data_root: Path) -> None:
-    controller = make_controller(accounts, tmp_path, data_root, Clock())
+                                                                data_root: Path, config: Config) -> None:
+    controller = make_controller(accounts, tmp_path, data_root, config, Clock())
     controller.sign_in("o.pham", PASSWORD)
     with pytest.raises(NotAllowed):
         controller.audit_entries()
@@ -121,8 +125,8 @@ def test_officers_cannot_read_the_audit_log_and_supervisors_can(accounts: Accoun
 
 
 def test_decisions_need_a_reason_and_failures_are_audited(accounts: AccountStore, tmp_path: Path,
-                                                          data_root: Path) -> None:
-    controller = make_controller(accounts, tmp_path, data_root, Clock())
+                                                          data_root: Path, config: Config) -> None:
+    controller = make_controller(accounts, tmp_path, data_root, config, Clock())
     controller.sign_in("o.pham", PASSWORD)
     case = controller.referrals()[0]
     with pytest.raises(GatewayError, match="reason"):
@@ -152,8 +156,8 @@ class RecordingLane:
         self.commands.append(("emergency",))
 
 
-def test_the_gateway_routes_commands_to_the_case_s_lane_and_clears_the_case(data_root: Path) -> None:
-    gw = sample_gateway(data_root)
+def test_the_gateway_routes_commands_to_the_case_s_lane_and_clears_the_case(data_root: Path, config: Config) -> None:
+    gw = sample_gateway(data_root, config)
     lane = RecordingLane()
     gw.attach(LaneStatus("9", "decision", "A B"), lane)
     case = next(c for c in gw.referrals() if c.lane_id == "1")
@@ -170,17 +174,18 @@ def test_the_gateway_routes_commands_to_the_case_s_lane_and_clears_the_case(data
         gw.set_door("7", Door.EXIT, True, "o.pham")
 
 
-def test_transactions_are_found_by_name_document_or_lane(data_root: Path) -> None:
-    gw = sample_gateway(data_root)
+def test_transactions_are_found_by_name_document_or_lane(data_root: Path, config: Config) -> None:
+    gw = sample_gateway(data_root, config)
     assert [t.transaction_id for t in gw.transactions("sok")] == ["t-103"]
     assert [t.transaction_id for t in gw.transactions("B7654321")] == ["t-104"]
     assert [t.transaction_id for t in gw.transactions("2")] == ["t-104", "t-102"]
 
 
 @pytest.mark.parametrize("language", CONSOLE_LANGUAGES)
-def test_every_console_view_renders_with_catalogue_text(language: str, data_root: Path, tmp_path: Path) -> None:
+def test_every_console_view_renders_with_catalogue_text(language: str, data_root: Path, config: Config,
+                                                        tmp_path: Path) -> None:
     cat = catalogue("console", language)
-    with console_rig(language, data_root) as rig:
+    with console_rig(language, data_root, config) as rig:
         w = rig.window
         assert w.login.title.text() == cat.text("login.title")
         w.login.username.setText(SAMPLE_OFFICER)
@@ -212,8 +217,8 @@ def test_every_console_view_renders_with_catalogue_text(language: str, data_root
         assert w.audit.table.rowCount() >= 2  # the refused and the accepted sign-in
 
 
-def test_the_lock_button_returns_to_sign_in_keeping_the_officer_id(data_root: Path) -> None:
-    with console_rig("en", data_root) as rig:
+def test_the_lock_button_returns_to_sign_in_keeping_the_officer_id(data_root: Path, config: Config) -> None:
+    with console_rig("en", data_root, config) as rig:
         w = rig.window
         w.sign_in(SAMPLE_OFFICER, SAMPLE_PASSWORD)
         w.lock_button.click()
@@ -224,13 +229,13 @@ def test_the_lock_button_returns_to_sign_in_keeping_the_officer_id(data_root: Pa
 
 
 def test_the_window_locks_after_the_idle_time_and_says_why(accounts: AccountStore, tmp_path: Path,
-                                                           data_root: Path) -> None:
+                                                           data_root: Path, config: Config) -> None:
     from kiosk.ui.console.window import ConsoleWindow
     from kiosk.ui.screenshots import application
 
     application()
     clock = Clock()
-    controller = make_controller(accounts, tmp_path, data_root, clock)
+    controller = make_controller(accounts, tmp_path, data_root, config, clock)
     window = ConsoleWindow(controller, "vi", refresh_ms=60_000)
     try:
         window.sign_in("o.pham", PASSWORD)
@@ -248,12 +253,12 @@ def test_the_window_locks_after_the_idle_time_and_says_why(accounts: AccountStor
 
 def test_door_buttons_go_through_the_controller_and_emergency_needs_two_taps(accounts: AccountStore,
                                                                              tmp_path: Path,
-                                                                             data_root: Path) -> None:
+                                                                             data_root: Path, config: Config) -> None:
     from kiosk.ui.console.window import ConsoleWindow
     from kiosk.ui.screenshots import application
 
     application()
-    controller = make_controller(accounts, tmp_path, data_root, Clock())
+    controller = make_controller(accounts, tmp_path, data_root, config, Clock())
     gateway = controller.gateway
     assert isinstance(gateway, InProcessGateway)
     lane = RecordingLane()
@@ -278,7 +283,7 @@ def test_door_buttons_go_through_the_controller_and_emergency_needs_two_taps(acc
 
 
 def test_a_supervisor_unlocks_a_locked_officer_on_the_console(accounts: AccountStore, tmp_path: Path,
-                                                              data_root: Path) -> None:
+                                                              data_root: Path, config: Config) -> None:
     from kiosk.ui.console.window import ConsoleWindow
     from kiosk.ui.screenshots import application
 
@@ -287,7 +292,7 @@ def test_a_supervisor_unlocks_a_locked_officer_on_the_console(accounts: AccountS
         with pytest.raises(AuthError):
             accounts.authenticate("o.pham", "guess")
     assert accounts.status("o.pham") == (5, True)
-    controller = make_controller(accounts, tmp_path, data_root, Clock())
+    controller = make_controller(accounts, tmp_path, data_root, config, Clock())
     window = ConsoleWindow(controller, "vi", refresh_ms=60_000)
     try:
         window.login.username.setText("o.pham")

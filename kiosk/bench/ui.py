@@ -62,7 +62,7 @@ def run(args: argparse.Namespace, config: Config, emit: Callable[[dict[str, Any]
         preview.append(time.perf_counter() - start)
     dispose(window)
     refresh: list[float] = []
-    with console_rig("vi", data) as rig:
+    with console_rig("vi", data, config) as rig:
         rig.window.sign_in("o.pham", "sample-only-password")
         for i in range(max(1, args.n // 4)):
             rig.window.tabs.setCurrentIndex(i % 2)

@@ -82,7 +82,7 @@ def _demo(args: argparse.Namespace, config: Config) -> int:
     from kiosk.ui.i18n import CONSOLE_LANGUAGES, TRAVELLER_LANGUAGES
     from kiosk.ui.screenshots import render_all
 
-    screens = render_all(args.out / "screens", config.data.root, TRAVELLER_LANGUAGES, CONSOLE_LANGUAGES)
+    screens = render_all(args.out / "screens", config.data.root, config, TRAVELLER_LANGUAGES, CONSOLE_LANGUAGES)
     print(f"kiosk demo: {len(screens)} screenshots of every traveller screen and console view in "
           f"{args.out / 'screens'}", flush=True)
     status = run_demo(config, bundles, args.out / "run", realtime=args.realtime, officer_s=args.officer_s,

@@ -70,7 +70,7 @@ def _screenshots(args: argparse.Namespace, config: Config) -> int:
         print(f"kiosk ui screenshots: no faces/london under the data root {config.data.root} (set KIOSK_DATA)",
               file=sys.stderr)
         return 2
-    paths = render_all(args.out, config.data.root, kiosk_langs, console_langs)
+    paths = render_all(args.out, config.data.root, config, kiosk_langs, console_langs)
     print(f"{len(paths)} screenshots in {args.out}")
     return 0
 

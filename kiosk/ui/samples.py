@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
+from kiosk.config import Config
 from kiosk.ui.console.gateway import GatewayError, InProcessGateway
 from kiosk.ui.console.model import (
     Case,
@@ -62,12 +63,9 @@ def face_pair(data_root: Path, identity: str = "001") -> tuple[NDArray[np.uint8]
     return load_rgb(folder / "neutral.jpg"), load_rgb(folder / "smiling.jpg")
 
 
-def sample_gateway(data_root: Path, now: float | None = None) -> InProcessGateway:
+def sample_gateway(data_root: Path, config: Config, now: float | None = None) -> InProcessGateway:
     """Three lanes (one with a referral waiting, one with a fault) and a few transactions, shown against
-    the thresholds of the default configuration (as a gate running it would show them)."""
-    from kiosk.config import load_config
-
-    config = load_config(environ={})
+    the running configuration's thresholds (as a gate running it would show them)."""
     face_t = config.face.verification.threshold
     live_t = config.face.liveness.model_threshold
     finger_t, fused_t = config.finger.threshold, config.finger.threshold_for(2)

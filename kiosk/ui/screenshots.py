@@ -19,6 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEvent, QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QWidget
 
+from kiosk.config import Config
 from kiosk.stores.gate import GateStore
 from kiosk.ui.console.accounts import AccountStore, Role
 from kiosk.ui.console.audit import StoreAuditSink
@@ -113,13 +114,14 @@ class ConsoleRig:
 
 
 @contextmanager
-def console_rig(language: str, data_root: Path, role: Role = Role.SUPERVISOR) -> Iterator[ConsoleRig]:
+def console_rig(language: str, data_root: Path, config: Config, role: Role = Role.SUPERVISOR) -> Iterator[ConsoleRig]:
     application()
     with tempfile.TemporaryDirectory(prefix="kiosk-console-") as tmp:
         accounts = AccountStore(Path(tmp) / "console.db")
         accounts.add(SAMPLE_OFFICER, "Phạm Minh Đức", role, SAMPLE_PASSWORD)
         store = GateStore.open(Path(tmp) / "gate.db", os.urandom(32), audit_hmac=True)
-        controller = ConsoleController(accounts, sample_gateway(data_root), StoreAuditSink(store), idle_lock_s=300.0)
+        gateway = sample_gateway(data_root, config)
+        controller = ConsoleController(accounts, gateway, StoreAuditSink(store), idle_lock_s=300.0)
         window = ConsoleWindow(controller, language)
         window.resize(*CONSOLE_SIZE)
         window.show()
@@ -130,9 +132,9 @@ def console_rig(language: str, data_root: Path, role: Role = Role.SUPERVISOR) ->
             store.close()
 
 
-def render_console(out: Path, language: str, data_root: Path) -> dict[str, Path]:
+def render_console(out: Path, language: str, data_root: Path, config: Config) -> dict[str, Path]:
     paths: dict[str, Path] = {}
-    with console_rig(language, data_root) as rig:
+    with console_rig(language, data_root, config) as rig:
         w = rig.window
         w.login.username.setText(SAMPLE_OFFICER)
         w.sign_in(SAMPLE_OFFICER, "a mistyped password")  # the refusal shows, and is audited
@@ -148,12 +150,12 @@ def render_console(out: Path, language: str, data_root: Path) -> dict[str, Path]
     return paths
 
 
-def render_all(out: Path, data_root: Path, traveller_languages: tuple[str, ...],
+def render_all(out: Path, data_root: Path, config: Config, traveller_languages: tuple[str, ...],
                console_languages: tuple[str, ...]) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for lang in traveller_languages:
         written += render_traveller(out, lang, data_root).values()
     for lang in console_languages:
-        written += render_console(out, lang, data_root).values()
+        written += render_console(out, lang, data_root, config).values()
     return written
