@@ -15,7 +15,7 @@ import pytest
 
 from biometrics.face.detection import find_faces
 from biometrics.face.mtcnn import MtcnnDetector
-from biometrics.face.temporal import parallax
+from biometrics.face.temporal import blink, eye_openness, parallax
 from kiosk.config import Config
 from kiosk.replay.synth import CLIP_FPS, CLIP_FRAMES, FRAME_SIZE, live_clip
 from kiosk.synth.live_head import Motion, build_scene, camera, displacement, live_head_clip, render
@@ -114,3 +114,24 @@ def test_natural_clips_show_more_parallax_than_the_same_motion_of_a_photo(
                                     fps=CLIP_FPS, relief=relief)
             into.append(_parallax(detector, config, frames))
     assert np.mean(head) > 1.3 * np.mean(flat), (head, flat)
+
+
+def test_a_drawn_blink_is_what_the_gate_sees_as_one(
+    photos: dict[str, tuple[np.ndarray, np.ndarray]], detector: MtcnnDetector, config: Config
+) -> None:
+    """Eyelids down for two frames of eight: the gate's blink signal (eye openness on its aligned chips)
+    dips past its threshold; the same clip with open eyes does not."""
+    drop = {}
+    for shut in (True, False):
+        photo, points = photos["001"]
+        rng = np.random.default_rng(3)
+        scene = build_scene(photo, points, rng)
+        lids = [0.0, 0.0, 0.0, 0.6, 1.0, 0.3, 0.0, 0.0] if shut else [0.0] * 8
+        frames = [camera(render(scene, Motion(0.0, 0.0, 0.0, (0.0, 0.0, 0.0), e)), rng) for e in lids]
+        chips = []
+        for frame in frames:
+            found = find_faces(detector, cv2.cvtColor(frame, cv2.COLOR_BGR2RGB), config.face.live_min_face_px,
+                               config.face.max_working_side_px)
+            chips.append(eye_openness(found[0].chip))
+        drop[shut] = blink(chips, [k / CLIP_FPS for k in range(8)])
+    assert drop[True] >= config.face.liveness.min_blink_drop > drop[False], drop

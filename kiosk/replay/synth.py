@@ -12,13 +12,14 @@ permit_video (a real talking or blinking video: enrolled from its first frame, t
 later frames, so the clip has the head motion and blinks of a live person) [ACCEPT].
 
 Passport pages are ``kiosk.synth.documents.render_page`` with a London neutral portrait (the holder's
-sex and age from ``london_info.csv``). The live clip of the London cases (genuine, impostor, watchlist,
-expired, tampered, border passes, and the permit cases except permit_video) is a live head, not a photo: the person's
-smiling photo (never the neutral one, which is the document's portrait) given a generic head's depth
-placed from its five MTCNN landmarks (the gate's own detector), turning a few degrees and swaying
-before a still wall, filmed with perspective, camera noise and blur (``kiosk.synth.live_head``), so
-the nose moves off the plane of the eyes and mouth as a real head's does. The pad_attack clip is a
-flat picture moved in 2-D (``photo_clip``), as a hand-held print or screen moves. Permits are signed
+sex and age from ``london_info.csv``). The live clip of the London cases (genuine, impostor,
+watchlist, expired, tampered, border passes, and the permit cases except permit_video) is a live
+head, not a photo: the person's smiling photo (never the neutral one, which is the document's
+portrait) given a generic head's depth placed from its five MTCNN landmarks (the gate's own
+detector), turning a few degrees, swaying before a still wall and in about three clips of ten
+blinking, filmed with perspective, camera noise and blur (``kiosk.synth.live_head``), so the nose
+moves off the plane of the eyes and mouth as a real head's does. The pad_attack clip is a flat
+picture moved in 2-D (``photo_clip``), as a hand-held print or screen moves. Permits are signed
 with a test issuer key generated for the set; its public key is in each permit bundle's trust store.
 """
 

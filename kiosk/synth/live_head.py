@@ -26,18 +26,24 @@ gives a frontal photo that third dimension and films it:
   soft mask of the person that fades out a few pixels into the wall. A plain wall stretched by a
   few pixels near the outline shows nothing, so there are no holes and no seams; outside the
   photo the scene continues its border, smoothed.
+- **Blinks.** In about three clips of ten (``BLINK_CHANCE``: people blink 10-20 times a minute)
+  a blink falls in the clip: the lids go down in 80 ms, stay shut 40 ms and rise in 200 ms, so at
+  6 frames a second a frame or two catch them partly or fully shut. The upper lid is drawn by
+  unfolding the photo's own lid skin and lashes down over a generic eye opening centred on each eye
+  landmark (``eyelids``), before the head is moved.
 - **Rendering.** ``cv2.remap`` needs, for each output pixel, where it comes from: the forward
   displacement is inverted by fixed-point iteration (it is smooth and its gradient is well below
   one, so the iteration converges). Sensor blur, exposure and noise are added as for the other
   synthetic clips.
 
 What is not modelled: occlusion (a few degrees of turn hide nothing visible at this size), shading
-changes as the head turns, blinks, and any expression change.
+changes as the head turns, the eye's own shape when drawing the lids (a generic opening; an eye
+landmark's roll is ignored, the London photos are upright), and any expression change.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -45,6 +51,9 @@ import numpy as np
 IPD_M = 0.063  # mean adult interpupillary distance
 FOCAL_PX = 900.0  # focal length of the 640x480 gate camera, in pixels (about 39 degrees across)
 DISTANCE_M = (0.6, 0.8)  # camera to the traveller's eyes
+BLINK_CHANCE = 0.3  # people blink 10-20 times a minute, less when looking at something: one in ~1.3 s clips
+BLINK_S = (0.08, 0.04, 0.2)  # eyelid down, shut, up (seconds)
+EYE_OPENING = (0.25, 0.095, 0.26)  # half width, half height, brow-to-eye, in eye distances
 
 
 @dataclass(frozen=True)
@@ -65,12 +74,13 @@ class HeadShape:
 
 @dataclass(frozen=True)
 class Motion:
-    """Pose of the person at one instant: head angles (degrees) and body offset (metres)."""
+    """Pose of the person at one instant: head angles (degrees), body offset (metres), eyelids (0 open, 1 shut)."""
 
     yaw: float
     pitch: float
     roll: float
     offset: tuple[float, float, float]
+    eyelids: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -239,7 +249,47 @@ def head_motion(count: int, fps: float, rng: np.random.Generator) -> list[Motion
     phase = rng.uniform(0.0, 2.0 * np.pi, size=6)
     wave = np.asarray(amplitude) * np.sin(2.0 * np.pi * frequency * t[:, None] + phase)
     wave[:, 3:] += rng.normal(0.0, 0.001, size=(count, 3))
-    return [Motion(float(a), float(b), float(c), (float(x), float(y), float(z))) for a, b, c, x, y, z in wave]
+    blinks = rng.uniform() < BLINK_CHANCE
+    start = rng.uniform(-BLINK_S[0], count / fps)  # the blink may be under way as the clip starts
+    lids = _blink(t - start) if blinks else np.zeros(count)
+    return [Motion(float(a), float(b), float(c), (float(x), float(y), float(z)), float(e))
+            for (a, b, c, x, y, z), e in zip(wave, lids, strict=True)]
+
+
+def _blink(t: np.ndarray) -> np.ndarray:
+    """Eyelid closure over time since a blink began: down in 80 ms, shut 40 ms, up again in 200 ms."""
+    down, shut, up = BLINK_S
+    closing = _smoothstep(t / down)
+    opening = 1.0 - _smoothstep((t - down - shut) / up)
+    result: np.ndarray = np.where(t < down + shut, closing, opening) * (t >= 0)
+    return result
+
+
+def eyelids(image: np.ndarray, eyes: np.ndarray, closure: float) -> np.ndarray:
+    """The scene with both upper eyelids lowered by ``closure`` (0 open, 1 shut).
+
+    A generic eye opening (half as wide as the eye distance, 0.19 of it high) is centred on each eye
+    landmark; the upper lid's skin, from under the brow to the lid margin, unfolds down over the eye
+    (a vertical stretch of the photo's own skin and lashes, so the lash line ends at the lower lid),
+    fading out at the eye corners. The lower lid and everything outside stay put."""
+    if closure <= 0.0:
+        return image
+    h, w = image.shape[:2]
+    ied = float(np.hypot(*(eyes[1] - eyes[0])))
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    source = ys.copy()
+    for ex, ey in eyes[:2]:
+        half_w, half_h, top = EYE_OPENING[0] * ied, EYE_OPENING[1] * ied, ey - EYE_OPENING[2] * ied
+        across = (xs - ex) / half_w
+        arc = np.sqrt(np.clip(1.0 - across**2, 0.0, None))
+        upper, lower = ey - half_h * arc, ey + half_h * arc
+        margin = upper + closure * (lower - upper)
+        unfolded = top + (ys - top) * (upper - top) / np.maximum(margin - top, 1e-3)
+        fade = _smoothstep(1.5 - np.abs(across))
+        lid = (ys >= top) & (ys <= margin)
+        source += (fade * lid * (unfolded - ys)).astype(np.float32)
+    result: np.ndarray = cv2.remap(image, xs, source, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return result
 
 
 def _rotation(motion: Motion) -> np.ndarray:
@@ -277,7 +327,8 @@ def render(scene: Scene, motion: Motion, iterations: int = 6) -> np.ndarray:
     for _ in range(iterations):  # q = p + D(p): p = q - D(p), a contraction while |grad D| < 1
         source = grid - cv2.remap(forward, source[..., 0], source[..., 1], cv2.INTER_LINEAR,
                                   borderMode=cv2.BORDER_REPLICATE)
-    frame: np.ndarray = cv2.remap(scene.image, source[..., 0], source[..., 1], cv2.INTER_LINEAR,
+    image = eyelids(scene.image, scene.landmarks, motion.eyelids)
+    frame: np.ndarray = cv2.remap(image, source[..., 0], source[..., 1], cv2.INTER_LINEAR,
                                   borderMode=cv2.BORDER_REPLICATE)
     return frame
 
@@ -301,6 +352,10 @@ def live_head_clip(
     relief: bool = True,
 ) -> list[np.ndarray]:
     """``count`` frames at ``fps`` of the photo's person standing before the gate camera, head turning
-    a little (``relief=False``: the same motion of a flat cut-out, which is what a photo does)."""
+    a little, sometimes blinking (``relief=False``: the same motion of a flat cut-out that does not
+    blink, which is what a photo does)."""
     scene = build_scene(photo, landmarks, rng, size=size, relief=relief)
-    return [camera(render(scene, motion), rng) for motion in head_motion(count, fps, rng)]
+    motions = head_motion(count, fps, rng)
+    if not relief:  # a cut-out does not blink either
+        motions = [replace(m, eyelids=0.0) for m in motions]
+    return [camera(render(scene, motion), rng) for motion in motions]
