@@ -45,7 +45,7 @@ def factory(config: Config) -> SessionFactory:
 
 
 def without_liveness(config: Config) -> Config:
-    """Liveness off and not required. The synthetic live clips are a portrait moved in 2D, which a
-    working liveness check rightly refuses; tests of the rest of the gate switch it off."""
+    """Liveness off and not required: tests of the rest of the gate do not depend on the liveness
+    signals (the synthetic live clips are a rendered head, kiosk.synth.live_head, not a real one)."""
     face = dataclasses.replace(config.face, liveness=dataclasses.replace(config.face.liveness, enabled=False))
     return dataclasses.replace(config, face=face, policy=dataclasses.replace(config.policy, liveness_required=False))

@@ -38,7 +38,7 @@ def run(args: argparse.Namespace, config: Config, emit: Callable[[dict[str, Any]
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-gate-") as tmp:
         out = args.keep or Path(tmp)
         out.mkdir(parents=True, exist_ok=True)
-        writer = SessionWriter(sources, out, date.today(), np.random.default_rng(args.seed))
+        writer = SessionWriter(sources, out, date.today(), np.random.default_rng(args.seed), config)
         cases = list(CASES)
         paths = [writer.write(i, cases[i % len(cases)]) for i in range(args.n)]
         results = []

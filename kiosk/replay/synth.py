@@ -12,8 +12,14 @@ permit_video (a real talking or blinking video: enrolled from its first frame, t
 later frames, so the clip has the head motion and blinks of a live person) [ACCEPT].
 
 Passport pages are ``kiosk.synth.documents.render_page`` with a London neutral portrait (the holder's
-sex and age from ``london_info.csv``); the live
-clip is the same person's smiling photo with head motion, camera noise and blur. Permits are signed
+sex and age from ``london_info.csv``). The live clip of the London cases (genuine, impostor,
+watchlist, expired, tampered, border passes, and the permit cases except permit_video) is a live
+head, not a photo: the person's smiling photo (never the neutral one, which is the document's
+portrait) given a generic head's depth placed from its five MTCNN landmarks (the gate's own
+detector), turning a few degrees, swaying before a still wall and in about three clips of ten
+blinking, filmed with perspective, camera noise and blur (``kiosk.synth.live_head``), so the nose
+moves off the plane of the eyes and mouth as a real head's does. The pad_attack clip is a flat
+picture moved in 2-D (``photo_clip``), as a hand-held print or screen moves. Permits are signed
 with a test issuer key generated for the set; its public key is in each permit bundle's trust store.
 """
 
@@ -27,19 +33,23 @@ import shutil
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import cv2
 import numpy as np
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from kiosk.config import Config
+from kiosk.config import Config, load_config
 from kiosk.replay.bundle import FORMAT
 from kiosk.synth.documents import DocumentType, PageSpec, london_portraits, random_spec, render_page
+from kiosk.synth.live_head import live_head_clip
 from mrz.compose import compose_mrz
 from mrz.parse import parse_mrz
 from mrz.permits import Permit, issue_permit
+
+if TYPE_CHECKING:
+    from biometrics.face.mtcnn import MtcnnDetector
 
 log = logging.getLogger(__name__)
 
@@ -124,8 +134,9 @@ def _imread(path: Path) -> np.ndarray:
     return np.asarray(image)
 
 
-def live_clip(face: np.ndarray, rng: np.random.Generator, *, fill: float = 0.55) -> list[np.ndarray]:
-    """A short camera clip of a photo: the head sways and nods a little, with sensor noise and blur."""
+def photo_clip(face: np.ndarray, rng: np.random.Generator, *, fill: float = 0.55) -> list[np.ndarray]:
+    """A short camera clip of a flat picture moved in 2-D (turned, zoomed, shifted) before a blurred background,
+    with sensor noise and blur: a presentation attack's motion, every point moved by one similarity."""
     w, h = FRAME_SIZE
     scale = fill * h / face.shape[0]
     base = cv2.resize(face, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
@@ -147,6 +158,12 @@ def live_clip(face: np.ndarray, rng: np.random.Generator, *, fill: float = 0.55)
         frame = (frame.astype(np.float32) * rng.uniform(0.9, 1.1) + rng.normal(0, 4.0, frame.shape))
         frames.append(frame.clip(0, 255).astype(np.uint8))
     return frames
+
+
+def live_clip(photo: np.ndarray, landmarks: np.ndarray, rng: np.random.Generator) -> list[np.ndarray]:
+    """A short camera clip of the photo's person as a live head: turning a few degrees with depth
+    (``kiosk.synth.live_head``), swaying, with sensor noise and blur. ``landmarks``: MTCNN's five on the photo."""
+    return live_head_clip(photo, landmarks, rng, count=CLIP_FRAMES, fps=CLIP_FPS, size=FRAME_SIZE)
 
 
 Clip = tuple[list[np.ndarray], list[float]]  # frames and their times in seconds
@@ -205,8 +222,12 @@ def _tamper(lines: tuple[str, ...], rng: np.random.Generator) -> tuple[str, ...]
 
 
 class SessionWriter:
-    def __init__(self, sources: Sources, out: Path, today: date, rng: np.random.Generator) -> None:
+    def __init__(self, sources: Sources, out: Path, today: date, rng: np.random.Generator,
+                 config: Config | None = None) -> None:
         self.sources = sources
+        self.config = config or load_config()  # the face detector that places the live clips' head model
+        self._detector: MtcnnDetector | None = None
+        self._points: dict[Path, np.ndarray] = {}
         self.out = out
         self.today = today
         self.rng = rng
@@ -224,6 +245,29 @@ class SessionWriter:
         age, sex = holder
         birth = self.today - timedelta(days=int(age * 365.25 + self.rng.integers(0, 365)))
         return replace(spec, sex=sex, birth_date=birth)
+
+    def _live_clip(self, identity: Path) -> list[np.ndarray]:
+        """The live camera clip of a London identity: its smiling photo (never the passport's neutral one)."""
+        path = identity / "smiling.jpg"
+        photo = _imread(path)
+        return live_clip(photo, self._landmarks(path, photo), self.rng)
+
+    def _landmarks(self, path: Path, photo: np.ndarray) -> np.ndarray:
+        """The five MTCNN landmarks of the photo's main face, found by the gate's own detector (cached)."""
+        if path not in self._points:
+            from biometrics.face.detection import find_faces
+            from biometrics.face.mtcnn import MtcnnDetector
+            from kiosk.runtime import session_factory
+
+            settings = self.config.face
+            if self._detector is None:
+                self._detector = MtcnnDetector.from_factory(session_factory(self.config), settings.detector)
+            rgb = cv2.cvtColor(photo, cv2.COLOR_BGR2RGB)
+            faces = find_faces(self._detector, rgb, settings.detector.min_face_px, settings.max_working_side_px)
+            if not faces:
+                raise ValueError(f"no face found in {path}: cannot place the head model for its live clip")
+            self._points[path] = np.asarray(faces[0].landmarks, np.float64)
+        return self._points[path]
 
     def _pick(self, items: list[Any]) -> Any:
         return items[int(self.rng.integers(0, len(items)))]
@@ -270,17 +314,16 @@ class SessionWriter:
         identity = self._pick(self.sources.faces)
         spec = replace(self._as_holder(spec, identity), portrait=identity / "neutral.jpg",
                        expiry_date=self.today + timedelta(days=int(self.rng.integers(200, 3000))))
-        live = _imread(identity / "smiling.jpg")
+        live = identity
         if case == "impostor":
-            other = self._pick([f for f in self.sources.faces if f != identity])
-            live = _imread(other / "smiling.jpg")
-            manifest["notes"]["live_identity"] = other.name
+            live = self._pick([f for f in self.sources.faces if f != identity])
+            manifest["notes"]["live_identity"] = live.name
         if case == "pad_attack":
             client = self._pick(sorted(self.sources.pad_clients))
             reals, attacks = self.sources.pad_clients[client]
             spec = replace(spec, portrait=self._pick(reals))
             attack = _imread(self._pick(attacks))
-            frames = live_clip(attack, self.rng, fill=1.0)
+            frames = photo_clip(attack, self.rng, fill=1.0)
             manifest["notes"]["pad_client"] = client
         if case == "expired":
             spec = replace(spec, expiry_date=self.today - timedelta(days=int(self.rng.integers(1, 900))))
@@ -296,7 +339,7 @@ class SessionWriter:
         if case.startswith("border_pass"):
             self._enrol_fingers(folder, case, manifest, spec, identity)
         if case != "pad_attack":
-            frames = live_clip(live, self.rng)
+            frames = self._live_clip(live)
         return {"kind": "page", "file": "document.jpg"}, _timed(frames)
 
     def _tampered(self, lines: tuple[str, ...]) -> tuple[str, ...]:
@@ -387,7 +430,7 @@ class SessionWriter:
         if case == "permit_impostor":
             live = self._pick([f for f in self.sources.faces if f != identity])
             manifest["notes"]["live_identity"] = live.name
-        return {"kind": "barcode", "file": "permit.png"}, _timed(live_clip(_imread(live / "smiling.jpg"), self.rng))
+        return {"kind": "barcode", "file": "permit.png"}, _timed(self._live_clip(live))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -420,7 +463,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
         cases = [c for c in cases if not c.startswith("border_pass")]
         log.warning("no fingerprint folders under %s: border passes left out", root)
     args.out.mkdir(parents=True, exist_ok=True)
-    writer = SessionWriter(sources, args.out, args.today or date.today(), np.random.default_rng(args.seed))
+    writer = SessionWriter(sources, args.out, args.today or date.today(), np.random.default_rng(args.seed), config)
     for i in range(args.n):
         writer.write(i, cases[i % len(cases)])
     print(f"wrote {args.n} session bundles to {args.out}")
