@@ -263,7 +263,9 @@ def pick_source(by_source: dict[str, list[Face]], rng: random.Random, weights: d
     return rng.choices(names, weights=shares)[0]
 
 
-def batch(faces: list[Face], rng: random.Random, mix: Mix = Mix()) -> tuple[torch.Tensor, torch.Tensor]:
+def batch(
+    faces: list[Face], rng: random.Random, mix: Mix = Mix(), weights: dict[str, float] | None = None
+) -> tuple[torch.Tensor, torch.Tensor]:
     """A balanced batch: half bona fide, half attack. Bona fide drawn by ``BONA_FIDE_WEIGHTS``; of the
     attacks, ``mix.synthetic`` made from bona fide frames of any source, the rest real attacks drawn evenly
     from the data sets that have them."""
@@ -276,7 +278,8 @@ def batch(faces: list[Face], rng: random.Random, mix: Mix = Mix()) -> tuple[torc
         synthetic = not live and (not groups[False] or rng.random() < mix.synthetic)
         if live or synthetic:
             by_source = groups[True]
-            face = rng.choice(by_source[pick_source(by_source, rng, {} if synthetic else BONA_FIDE_WEIGHTS)])
+            shares = {} if synthetic else BONA_FIDE_WEIGHTS if weights is None else weights
+            face = rng.choice(by_source[pick_source(by_source, rng, shares)])
         else:
             face = rng.choice(groups[False][rng.choice(sorted(groups[False]))])
         crops.append(augmented(face, rng, synthetic, mix.grey))
@@ -357,7 +360,9 @@ def threshold_at_bpcer(live_scores: np.ndarray, target: float) -> float:
     return float(ordered[allowed])
 
 
-def train(faces: list[Face], steps: int, mix: Mix = Mix(), highpass: bool = False) -> PadNet:
+def train(
+    faces: list[Face], steps: int, mix: Mix = Mix(), highpass: bool = False, weights: dict[str, float] | None = None
+) -> PadNet:
     rng = random.Random(SEED)
     model = PadNet(highpass)
     optimiser = torch.optim.AdamW(model.parameters(), lr=LEARNING_RATE, weight_decay=WEIGHT_DECAY)
@@ -366,7 +371,7 @@ def train(faces: list[Face], steps: int, mix: Mix = Mix(), highpass: bool = Fals
     model.train()
     total, started = 0.0, time.monotonic()
     for step in range(1, steps + 1):
-        crops, labels = batch(faces, rng, mix)
+        crops, labels = batch(faces, rng, mix, weights)
         optimiser.zero_grad()
         loss = loss_fn(model(crops).reshape(-1), labels)
         loss.backward()
@@ -393,6 +398,10 @@ def main() -> int:
     )
     parser.add_argument(
         "--highpass", action="store_true", help="feed the crop's fine detail beside it (a moire/texture branch)"
+    )
+    parser.add_argument(
+        "--bona-fide-weights", default=",".join(f"{k}={v}" for k, v in BONA_FIDE_WEIGHTS.items()),
+        help="share of the bona fide half per source, e.g. replay=0.25,nuaa=0.2 (the others share the rest)",
     )
     parser.add_argument("--grey", type=float, default=GREY, help=f"share of crops made grey (default {GREY})")
     parser.add_argument("--steps", type=int, default=STEPS, help=f"training steps of {BATCH} crops (default {STEPS})")
@@ -449,7 +458,8 @@ def main() -> int:
         model = PadNet(args.highpass)
         model.load_state_dict(torch.load(args.weights))
     else:
-        model = train(training, args.steps, Mix(args.synthetic, args.grey), args.highpass)
+        weights = {k: float(v) for k, v in (item.split("=") for item in args.bona_fide_weights.split(",") if item)}
+        model = train(training, args.steps, Mix(args.synthetic, args.grey), args.highpass, weights)
         # the weights first: an export that fails (a missing onnx package) must not lose the training
         args.weights.parent.mkdir(parents=True, exist_ok=True)
         torch.save(model.state_dict(), args.weights)
@@ -465,6 +475,7 @@ def main() -> int:
     report: dict[str, object] = {
         "sources": sorted(sources), "steps": None if args.report_only else args.steps,
         "synthetic": args.synthetic, "grey": args.grey, "highpass": args.highpass,
+        "bona_fide_weights": args.bona_fide_weights,
         "threshold": round(threshold, 6),
         "threshold_rule": f"highest threshold with BPCER <= {TARGET_BPCER} on replay_attack/devel",
         "train": rates(*split_scores(training), threshold),
