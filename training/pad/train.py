@@ -13,7 +13,11 @@ across cameras:
   sharpened, given sensor noise and JPEG-recompressed, before the gate's crop is cut;
 * batches balanced between bona fide and attack and, within each, between data sets;
 * the network standardises each crop's colour channels itself (global colour and exposure carry
-  no label).
+  no label);
+* synthetic attacks (``recapture.py``): every bona fide training frame is also shown as a print or
+  a screen replay and filmed again, so an attack and a bona fide frame can come from the same camera
+  and differ only by the recapture (``--synthetic``); more bona fide cameras (``faces/dlib_johns``,
+  ``faces/orl`` upscaled, ``faces/yale``) and grey crops of both classes (``--grey``).
 
 Threshold: the highest one with BPCER <= 5% on ``pad/replay_attack/devel`` (nothing else is
 chosen on it; hyper-parameters were fixed before the held-out sets were scored). Reported:
