@@ -13,7 +13,11 @@ across cameras:
   sharpened, given sensor noise and JPEG-recompressed, before the gate's crop is cut;
 * batches balanced between bona fide and attack and, within each, between data sets;
 * the network standardises each crop's colour channels itself (global colour and exposure carry
-  no label).
+  no label);
+* synthetic attacks (``recapture.py``): every bona fide training frame is also shown as a print or
+  a screen replay and filmed again, so an attack and a bona fide frame can come from the same camera
+  and differ only by the recapture (``--synthetic``); more bona fide cameras (``faces/dlib_johns``,
+  ``faces/orl`` upscaled, ``faces/yale``) and grey crops of both classes (``--grey``).
 
 Threshold: the highest one with BPCER <= 5% on ``pad/replay_attack/devel`` (nothing else is
 chosen on it; hyper-parameters were fixed before the held-out sets were scored). Reported:
@@ -50,6 +54,9 @@ from kiosk.bench.common import image_files
 from kiosk.config import load_config
 from kiosk.runtime import face_pipeline
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from recapture import recaptured
+
 log = logging.getLogger("train_pad")
 
 SEED = 7
@@ -63,6 +70,16 @@ NUAA_TRAIN_SUBJECTS = ("0001", "0002", "0003", "0006", "0012")
 NUAA_TEST_SUBJECTS = ("0005", "0007", "0008", "0009", "0010", "0013", "0016")
 BLINK_VIDEOS = ("video/blink_repeating.mp4", "video/blink_dinoman.mp4")  # extra bona fide for training only
 FACE_PHOTOS = "faces/face_recognition_examples"  # extra bona fide for training only (press photos, many cameras)
+# more bona fide cameras for training only, none reported on: LFW-style news photos, the ORL and Yale
+# (grey) face sets; ORL's 92x112 images are upscaled so that MTCNN finds their faces
+EXTRA_PHOTOS = {"johns": "faces/dlib_johns", "orl": "faces/orl", "yale": "faces/yale"}
+SOURCES = ("replay", "nuaa", "blink", "faces", *EXTRA_PHOTOS)
+# share of the bona fide half of a batch per source (the rest evenly over the others): Replay-Attack's
+# camera is the one the threshold is chosen on, NUAA's the held-out one
+BONA_FIDE_WEIGHTS = {"replay": 0.25, "nuaa": 0.2}
+SYNTHETIC = 0.5  # share of the attack half made by training/pad/recapture.py from bona fide training frames
+GREY = 0.1  # share of crops of both classes turned grey (Yale is grey: grey must not be a cue)
+MIN_SIDE = 200  # images smaller than this (ORL) are upscaled by an integer factor before detection
 TALKING_VIDEOS = "video/talking"  # bona fide for reporting only
 VIDEO_EVERY = 8  # one frame in 8 of a video
 
@@ -123,7 +140,14 @@ def photo_faces(detector: Detector, root: Path, source: str) -> list[Face]:
     faces = []
     for path in image_files(root):
         bgr = cv2.imread(str(path), cv2.IMREAD_COLOR)
-        if bgr is not None and (face := detector.face(str(path), np.ascontiguousarray(bgr[:, :, ::-1]), True, source)):
+        if bgr is None:
+            continue
+        key = str(path)
+        factor = math.ceil(MIN_SIDE / min(bgr.shape[:2]))
+        if factor > 1:  # itself a camera variation: a low-resolution sensor, upscaled
+            bgr = cv2.resize(bgr, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+            key = f"{path}@x{factor}"
+        if face := detector.face(key, np.ascontiguousarray(bgr[:, :, ::-1]), True, source):
             faces.append(face)
     return faces
 
@@ -159,8 +183,12 @@ def jitter(landmarks: np.ndarray, rng: random.Random) -> np.ndarray:
     return moved
 
 
-def camera(rgb: np.ndarray, landmarks: np.ndarray, rng: random.Random) -> tuple[np.ndarray, np.ndarray]:
-    """The frame as another camera might have taken it: another face size, colour, blur, noise, JPEG."""
+def camera(
+    rgb: np.ndarray, landmarks: np.ndarray, rng: random.Random, synthetic: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """The frame as another camera might have taken it: another face size, colour, blur, noise, JPEG; with
+    ``synthetic``, what that camera sees is a print or a screen showing the frame (made at the new face
+    size, so attacks and bona fide share one size distribution)."""
     ied = float(np.linalg.norm(landmarks[1] - landmarks[0]))
     target = rng.uniform(26.0, max(27.0, min(ied, 90.0)))
     frame = rgb
@@ -169,6 +197,8 @@ def camera(rgb: np.ndarray, landmarks: np.ndarray, rng: random.Random) -> tuple[
         size = (max(8, round(rgb.shape[1] * scale)), max(8, round(rgb.shape[0] * scale)))
         frame = cv2.resize(rgb, size, interpolation=rng.choice([cv2.INTER_AREA, cv2.INTER_LINEAR]))
         landmarks = landmarks * np.array([size[0] / rgb.shape[1], size[1] / rgb.shape[0]])
+    if synthetic:
+        frame = recaptured(frame, landmarks, rng)
     # white balance, contrast, exposure and gamma as one lookup table per channel
     levels = np.arange(256, dtype=np.float32)
     contrast, exposure, gamma = rng.uniform(0.7, 1.3), rng.uniform(-30, 30), rng.uniform(0.7, 1.4)
@@ -208,24 +238,59 @@ def around_face(rgb: np.ndarray, landmarks: np.ndarray) -> tuple[np.ndarray, np.
     return rgb[y0:y1, x0:x1], landmarks - np.array([x0, y0])
 
 
-def augmented(face: Face, rng: random.Random) -> np.ndarray:
-    frame, landmarks = camera(*around_face(face.rgb, face.landmarks), rng)
+def augmented(face: Face, rng: random.Random, synthetic: bool = False, grey: float = GREY) -> np.ndarray:
+    """A training crop of ``face``; with ``synthetic``, of a print or screen replay made from it (an attack)."""
+    frame, landmarks = camera(*around_face(face.rgb, face.landmarks), rng, synthetic)
     crop = pad_crop(frame, jitter(landmarks, rng))
+    if rng.random() < grey:
+        crop = np.repeat(crop.mean(axis=2, keepdims=True), 3, axis=2)
     return crop[:, ::-1] if rng.random() < 0.5 else crop
 
 
-def batch(faces: list[Face], rng: random.Random) -> tuple[torch.Tensor, torch.Tensor]:
-    """A balanced batch: half bona fide, half attack, each drawn evenly from the data sets that have them."""
+@dataclass(frozen=True)
+class Mix:
+    """How a batch is drawn: the share of synthetic attacks and of grey crops."""
+
+    synthetic: float = SYNTHETIC
+    grey: float = GREY
+
+
+def pick_source(by_source: dict[str, list[Face]], rng: random.Random, weights: dict[str, float]) -> str:
+    """A source: those in ``weights`` with their share, the others evenly over what is left."""
+    names = sorted(by_source)
+    fixed = {n: weights[n] for n in names if n in weights}
+    rest = [n for n in names if n not in fixed]
+    left = max(0.0, 1.0 - sum(fixed.values()))
+    shares = [fixed.get(n, left / len(rest) if rest else 0.0) for n in names]
+    if sum(shares) <= 0:
+        return rng.choice(names)
+    return rng.choices(names, weights=shares)[0]
+
+
+def batch(
+    faces: list[Face], rng: random.Random, mix: Mix = Mix(), weights: dict[str, float] | None = None
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """A balanced batch: half bona fide, half attack. Bona fide drawn by ``BONA_FIDE_WEIGHTS``; of the
+    attacks, ``mix.synthetic`` made from bona fide frames of any source, the rest real attacks drawn evenly
+    from the data sets that have them."""
     groups: dict[bool, dict[str, list[Face]]] = {True: {}, False: {}}
     for face in faces:
         groups[face.live].setdefault(face.source, []).append(face)
-    chosen = []
+    crops, labels = [], []
     for k in range(BATCH):
-        by_source = groups[k % 2 == 0]
-        chosen.append(rng.choice(by_source[rng.choice(sorted(by_source))]))
-    crops = np.stack([augmented(f, rng) for f in chosen])
-    labels = np.array([f.live for f in chosen], dtype=np.float32)
-    return torch.from_numpy(np.ascontiguousarray(crops)), torch.from_numpy(labels)
+        live = k % 2 == 0
+        synthetic = not live and (not groups[False] or rng.random() < mix.synthetic)
+        if live or synthetic:
+            by_source = groups[True]
+            shares = {} if synthetic else BONA_FIDE_WEIGHTS if weights is None else weights
+            face = rng.choice(by_source[pick_source(by_source, rng, shares)])
+        else:
+            face = rng.choice(groups[False][rng.choice(sorted(groups[False]))])
+        crops.append(augmented(face, rng, synthetic, mix.grey))
+        labels.append(live)
+    return (
+        torch.from_numpy(np.ascontiguousarray(np.stack(crops))), torch.from_numpy(np.array(labels, dtype=np.float32))
+    )
 
 
 def conv(cin: int, cout: int, stride: int = 1) -> nn.Sequential:
@@ -237,12 +302,16 @@ def conv(cin: int, cout: int, stride: int = 1) -> nn.Sequential:
 class PadNet(nn.Module):
     """NHWC RGB 0-255 in (as the gate hands crops over), P(live) out."""
 
-    def __init__(self) -> None:
+    def __init__(self, highpass: bool = False) -> None:
         super().__init__()
+        # with ``highpass``, the crop's fine detail (the crop minus its 3x3 mean) is fed beside it: print
+        # dots, screen pixels and their moire live there, and the first stride-2 layer would else have to
+        # find them in a signal dominated by the face's shading
+        self.highpass = highpass
         # 128 -> 64 -> 32 -> 16 -> 8 -> 4 (a full-resolution 3x3 filter first: print dots and screen
         # pixels are fine detail); small enough to train in minutes on one shared CPU thread
         self.features = nn.Sequential(
-            conv(3, 16, stride=2), conv(16, 32, stride=2), conv(32, 48), nn.MaxPool2d(2),
+            conv(6 if highpass else 3, 16, stride=2), conv(16, 32, stride=2), conv(32, 48), nn.MaxPool2d(2),
             conv(48, 64), nn.MaxPool2d(2), conv(64, 96), nn.MaxPool2d(2), conv(96, 128),
         )
         self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(0.3), nn.Linear(128, 1))
@@ -253,6 +322,9 @@ class PadNet(nn.Module):
         mean = x.mean(dim=(2, 3), keepdim=True)
         std = x.std(dim=(2, 3), keepdim=True)
         x = (x - mean) / (std + 4.0)
+        if self.highpass:
+            detail = x - nn.functional.avg_pool2d(x, 3, stride=1, padding=1, count_include_pad=False)
+            x = torch.cat([x, 4.0 * detail], dim=1)
         return torch.sigmoid(self.head(self.features(x)))
 
 
@@ -292,16 +364,18 @@ def threshold_at_bpcer(live_scores: np.ndarray, target: float) -> float:
     return float(ordered[allowed])
 
 
-def train(faces: list[Face], steps: int) -> PadNet:
+def train(
+    faces: list[Face], steps: int, mix: Mix = Mix(), highpass: bool = False, weights: dict[str, float] | None = None
+) -> PadNet:
     rng = random.Random(SEED)
-    model = PadNet()
+    model = PadNet(highpass)
     optimiser = torch.optim.AdamW(model.parameters(), lr=LEARNING_RATE, weight_decay=WEIGHT_DECAY)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=LEARNING_RATE, total_steps=steps)
     loss_fn = nn.BCELoss()
     model.train()
     total, started = 0.0, time.monotonic()
     for step in range(1, steps + 1):
-        crops, labels = batch(faces, rng)
+        crops, labels = batch(faces, rng, mix, weights)
         optimiser.zero_grad()
         loss = loss_fn(model(crops).reshape(-1), labels)
         loss.backward()
@@ -318,9 +392,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True, help="where to write the ONNX file")
     parser.add_argument(
-        "--sources", default="replay,nuaa,blink,faces",
-        help="training data, comma-separated from replay, nuaa (its training subjects), blink, faces (default: all)",
+        "--sources", default=",".join(SOURCES),
+        help="training data, comma-separated from replay, nuaa (its training subjects), blink, faces, johns, orl, "
+        "yale (default: all)",
     )
+    parser.add_argument(
+        "--synthetic", type=float, default=SYNTHETIC,
+        help=f"share of attacks made as prints or screen replays of bona fide frames (default {SYNTHETIC})",
+    )
+    parser.add_argument(
+        "--highpass", action="store_true", help="feed the crop's fine detail beside it (a moire/texture branch)"
+    )
+    parser.add_argument(
+        "--bona-fide-weights", default=",".join(f"{k}={v}" for k, v in BONA_FIDE_WEIGHTS.items()),
+        help="share of the bona fide half per source, e.g. replay=0.25,nuaa=0.2 (the others share the rest)",
+    )
+    parser.add_argument("--grey", type=float, default=GREY, help=f"share of crops made grey (default {GREY})")
     parser.add_argument("--steps", type=int, default=STEPS, help=f"training steps of {BATCH} crops (default {STEPS})")
     parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1: the machine is shared)")
     parser.add_argument(
@@ -336,8 +423,9 @@ def main() -> int:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     torch.set_num_threads(args.threads)
+    cv2.setNumThreads(args.threads)
     if args.export_only:
-        model = PadNet()
+        model = PadNet(args.highpass)
         model.load_state_dict(torch.load(args.weights))
         export(model, args.out)
         return 0
@@ -345,7 +433,7 @@ def main() -> int:
     np.random.seed(SEED)
     torch.manual_seed(SEED)
     sources = set(args.sources.split(","))
-    if not sources or sources - {"replay", "nuaa", "blink", "faces"}:
+    if not sources or sources - set(SOURCES):
         parser.error(f"unknown --sources {args.sources!r}")
 
     data = load_config().data.root
@@ -356,21 +444,26 @@ def main() -> int:
     nuaa_test = folder_faces(detector, data / "pad/nuaa", "nuaa", NUAA_TEST_SUBJECTS)
     blink = video_faces(detector, [data / v for v in BLINK_VIDEOS], "blink")
     photos = photo_faces(detector, data / FACE_PHOTOS, "faces")
+    extra = [
+        face for name, folder in EXTRA_PHOTOS.items() if name in sources
+        for face in photo_faces(detector, data / folder, name)
+    ]
     talking = video_faces(detector, sorted((data / TALKING_VIDEOS).glob("*.mp4")), "talking")
     detector.save()
     training = (
         (replay_train if "replay" in sources else []) + (nuaa_train if "nuaa" in sources else [])
-        + (blink if "blink" in sources else []) + (photos if "faces" in sources else [])
+        + (blink if "blink" in sources else []) + (photos if "faces" in sources else []) + extra
     )
     log.info(
         "faces: training %d (%d bona fide), devel %d, nuaa held-out %d, talking %d; %d images without a face",
         len(training), sum(f.live for f in training), len(devel), len(nuaa_test), len(talking), detector.missing,
     )
     if args.report_only:
-        model = PadNet()
+        model = PadNet(args.highpass)
         model.load_state_dict(torch.load(args.weights))
     else:
-        model = train(training, args.steps)
+        weights = {k: float(v) for k, v in (item.split("=") for item in args.bona_fide_weights.split(",") if item)}
+        model = train(training, args.steps, Mix(args.synthetic, args.grey), args.highpass, weights)
         # the weights first: an export that fails (a missing onnx package) must not lose the training
         args.weights.parent.mkdir(parents=True, exist_ok=True)
         torch.save(model.state_dict(), args.weights)
@@ -385,6 +478,8 @@ def main() -> int:
     threshold = threshold_at_bpcer(devel_live, TARGET_BPCER)
     report: dict[str, object] = {
         "sources": sorted(sources), "steps": None if args.report_only else args.steps,
+        "synthetic": args.synthetic, "grey": args.grey, "highpass": args.highpass,
+        "bona_fide_weights": args.bona_fide_weights,
         "threshold": round(threshold, 6),
         "threshold_rule": f"highest threshold with BPCER <= {TARGET_BPCER} on replay_attack/devel",
         "train": rates(*split_scores(training), threshold),
