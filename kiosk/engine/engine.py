@@ -476,14 +476,14 @@ class Engine:
     def _page_landmarks(self, run: _Run) -> tuple[tuple[float, float], ...]:
         """Where the portrait lies on the page, if the page's reference job found it: the officer's picture
         is then cropped without detecting again. An enrolled traveller's reference is not this job's, but the
-        job ran all the same; its compute is counted under "portrait" once its result is used."""
+        job ran all the same (started with the document read, before anyone knew); it is not awaited, and its
+        compute is not counted, on any path, so reusing its finished result adds none here either."""
         job = run.portrait
         if job is None or run.page is None or not job.future.done() or job.future.exception() is not None:
             return ()
         template, _ = job.future.result()[0]
         if template is None:
             return ()
-        run.stage_ms["portrait"] = run.stage_ms.get("portrait", 0.0) + job.take_compute_s() * 1000.0
         return template.landmarks
 
     def _await_officer(self, run: _Run, decision: Decision) -> Decision:
