@@ -102,10 +102,20 @@ def replayer(lax_config: Config) -> Iterator[Replayer]:
         yield Replayer(lax_config, client, time_scale=scale, simulator=sim)
 
 
+@pytest.fixture(scope="module")
+def enrolled_impostor(data_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    writer = SessionWriter(find_sources(data_root), tmp_path_factory.mktemp("sessions"), date(2026, 12, 2),
+                           np.random.default_rng(12))
+    return writer.write(1, "border_pass_impostor")
+
+
+@pytest.mark.parametrize("case", ["impostor", "enrolled_impostor"])
 def test_a_referral_carries_both_pictures_without_detecting_again(
-    replayer: Replayer, impostor: Path, monkeypatch: pytest.MonkeyPatch
+    replayer: Replayer, case: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    bundle = load_bundle(impostor)
+    """A passport holder compared with the page's portrait, and an enrolled border-pass holder (compared
+    with the enrolled template; the page's portrait job ran all the same and lends its landmarks)."""
+    bundle = load_bundle(request.getfixturevalue(case))
     spy = DetectorSpy(replayer.face, monkeypatch)
     real_crops = replayer.face.display_crops
     given: list[tuple[Any, ...]] = []
@@ -133,8 +143,9 @@ def test_a_referral_carries_both_pictures_without_detecting_again(
         engine.close()
         store.close()
     if tx is None or tx.decision.outcome != "REFER" or "CAPABILITY_MISSING" in tx.decision.codes:
-        pytest.skip(f"the impostor bundle was not referred on its face here: {tx and tx.decision.reasons}")
-    assert "FACE_MISMATCH" in tx.decision.codes
+        pytest.skip(f"the impostor bundle was not referred here: {tx and tx.decision.reasons}")
+    assert ("FINGER_MISMATCH" if case == "enrolled_impostor" else "FACE_MISMATCH") in tx.decision.codes
+    assert decisions[0].reference == ("enrolment" if case == "enrolled_impostor" else "document_page")
     images = decisions[0].images
     assert images is not None and images.portrait is not None and images.live_face is not None
     assert spy.calls == 0 and "case_images" in tx.stage_ms
