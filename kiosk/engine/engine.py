@@ -479,7 +479,8 @@ class Engine:
         job ran all the same (started with the document read, before anyone knew); it is not awaited, and its
         compute is not counted, on any path, so reusing its finished result adds none here either."""
         job = run.portrait
-        if job is None or run.page is None or not job.future.done() or job.future.exception() is not None:
+        if (job is None or run.page is None or not job.future.done() or job.future.cancelled()
+                or job.future.exception() is not None):
             return ()
         template, _ = job.future.result()[0]
         if template is None:
