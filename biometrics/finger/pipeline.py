@@ -12,10 +12,8 @@ without a ridge pattern ``NoFingerprint``, a finger too poor to match ``PoorFing
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 
 import numpy as np
@@ -122,21 +120,16 @@ class FingerPipeline:
 
     # -- decisions ----------------------------------------------------------------------
 
-    def _try_extract(self, position: FingerPosition, image: np.ndarray, dpi: int) -> FingerTemplate | FingerError:
-        try:
-            return self.extract(image, dpi, position)
-        except FingerError as exc:
-            return exc
-
     def _probe(
-        self, position: FingerPosition, probe: FingerTemplate | FingerError,
-        enrolled: Mapping[FingerPosition, FingerTemplate],
+        self, position: FingerPosition, image: np.ndarray, enrolled: Mapping[FingerPosition, FingerTemplate], dpi: int
     ) -> tuple[FingerMatch, str | None]:
         threshold = self.settings.threshold
-        if isinstance(probe, FingerError):
-            prompt = "clean_glass" if isinstance(probe, PoorFingerQuality) else "place_finger"
+        try:
+            probe = self.extract(image, dpi, position)
+        except FingerError as exc:
+            prompt = "clean_glass" if isinstance(exc, PoorFingerQuality) else "place_finger"
             quality = FingerQuality(score=0, acceptable=False, prompt=prompt, measures={})
-            log.info("finger %s not usable: %s", position.name, probe)
+            log.info("finger %s not usable: %s", position.name, exc)
             return FingerMatch(position, 0.0, threshold, False, quality), prompt
         if position == FingerPosition.UNKNOWN:
             candidates = list(enrolled.values())
@@ -144,25 +137,6 @@ class FingerPipeline:
             candidates = [enrolled[position]] if position in enrolled else []
         score = max((self.match(probe, ref) for ref in candidates), default=0.0)
         return FingerMatch(position, score, threshold, score >= threshold, probe.quality), None
-
-    def _probe_all(
-        self, items: Sequence[tuple[FingerPosition, np.ndarray]], enrolled: Mapping[FingerPosition, FingerTemplate],
-        dpi: int,
-    ) -> list[tuple[FingerMatch, str | None]]:
-        """Each presented finger extracted, two or more at once (one per core), then matched in order.
-
-        One whole network run per thread (both share the session and its intra-op pool) instead of one
-        finger after the other: on the shared 2-core machine two fingers' networks took a median 2970 ms
-        this way against 3470 ms one by one, with the same minutiae. Matching stays in this thread (the
-        matcher's cylinder cache is not thread-safe; it is 1-3 % of the time)."""
-        workers = min(len(items), os.cpu_count() or 1)
-        if workers < 2:
-            extracted = [self._try_extract(position, image, dpi) for position, image in items]
-        else:
-            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="finger") as pool:
-                futures = [pool.submit(self._try_extract, position, image, dpi) for position, image in items]
-                extracted = [f.result() for f in futures]
-        return [self._probe(position, probe, enrolled) for (position, _), probe in zip(items, extracted, strict=True)]
 
     def verify(
         self,
@@ -178,10 +152,10 @@ class FingerPipeline:
         start = time.perf_counter()
         matches: list[FingerMatch] = []
         reasons: list[str] = []
-        probed = self._probe_all(list(probes.items()), enrolled, dpi)
-        for (position, _), (result, prompt) in zip(probes.items(), probed, strict=True):
+        for position, image in probes.items():
             if position != FingerPosition.UNKNOWN and position not in enrolled:
                 reasons.append("finger_not_enrolled")
+            result, prompt = self._probe(position, image, enrolled, dpi)
             matches.append(result)
             if prompt:
                 reasons.append(prompt)
