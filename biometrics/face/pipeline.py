@@ -66,7 +66,8 @@ class FacePipeline:
 
     def _embed(self, face: MeasuredFace, source: str, quality: FaceQuality) -> FaceTemplate:
         vector = np.asarray(self.embedder.embed(face.chip), dtype=np.float32)
-        return FaceTemplate(vector=vector, source=source, quality=quality, model=self.embedder.MODEL_NAME)
+        return FaceTemplate(vector=vector, source=source, quality=quality, model=self.embedder.MODEL_NAME,
+                            landmarks=_points(face.landmarks))
 
     def _enrolable(self, face: MeasuredFace) -> FaceQuality:
         quality = self._quality(face, strict=False)
@@ -116,6 +117,14 @@ class FacePipeline:
         if not faces:
             raise NoFaceFound("no face found on the image")
         return display_crop(as_bgr(image_bgr), faces[0].landmarks)
+
+    @staticmethod
+    def display_crop_at(image_bgr: np.ndarray, landmarks: Sequence[tuple[float, float]]) -> np.ndarray:
+        """``display_crop`` of a face whose landmarks are already known (a reference's or the best live
+        frame's): the same crop without running the detector again."""
+        if len(landmarks) != 5:
+            raise ValueError(f"expected 5 landmarks, got {len(landmarks)}")
+        return display_crop(as_bgr(image_bgr), np.asarray(landmarks, dtype=np.float64))
 
     def template(self, frame_bgr: np.ndarray, source: str = "live", min_face_px: float | None = None) -> FaceTemplate:
         """The template of the one face in a frame or photo; faces are searched down to
@@ -215,7 +224,7 @@ class FacePipeline:
         wanted = reference.vector.astype(np.float64)
         scores = [float(1.0 - np.linalg.norm(v.astype(np.float64) - wanted)) for v in vectors]
         score = float(np.mean(scores))
-        best_quality, best_index, _ = chosen[0]
+        best_quality, best_index, best_face = chosen[0]
 
         liveness = None
         if self.settings.liveness.enabled:
@@ -230,7 +239,12 @@ class FacePipeline:
         return FaceVerification(
             same=reason is None, score=score, threshold=threshold, quality=best_quality, liveness=liveness,
             frames_used=len(chosen), best_frame=best_index, ms=(time.perf_counter() - start) * 1000.0, reason=reason,
+            best_landmarks=_points(best_face.landmarks),
         )
+
+
+def _points(landmarks: np.ndarray) -> tuple[tuple[float, float], ...]:
+    return tuple((float(x), float(y)) for x, y in landmarks)
 
 
 def _rgb(image_bgr: np.ndarray) -> np.ndarray:

@@ -40,6 +40,10 @@ class FaceTemplate:
     source: str  # "document_page", "enrolment", "live"
     quality: FaceQuality | None = None
     model: str = "face_embedder"
+    # Where the face lay on the image it was cut from, in that image's pixels (eyes, nose, mouth
+    # corners): lets the officer's picture be cropped without detecting again. Empty for templates
+    # not made from an image in this process (enrolment store); never stored.
+    landmarks: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,3 +66,4 @@ class FaceVerification:
     best_frame: int  # index of the frame the score comes from
     ms: float
     reason: str | None = None  # why not verified (no face, poor quality, not live, different person)
+    best_landmarks: tuple[tuple[float, float], ...] = ()  # the face in ``best_frame`` (empty if none)

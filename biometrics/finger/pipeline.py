@@ -94,6 +94,13 @@ class FingerPipeline:
         self, image_gray: np.ndarray, dpi: int, position: FingerPosition = FingerPosition.UNKNOWN
     ) -> FingerTemplate:
         """The minutiae template at 500 dpi; NoFingerprint / PoorFingerQuality when unusable."""
+        return self._extract_assessed(image_gray, dpi, position)[0]
+
+    def _extract_assessed(
+        self, image_gray: np.ndarray, dpi: int, position: FingerPosition, assess: bool = False
+    ) -> tuple[FingerTemplate, FingerQuality | None]:
+        """``extract``, and with ``assess`` also what ``assess`` says of the same image, from the one
+        network run both need (enrolment asks for both: the network is most of either's time)."""
         image, seg = self._prepare(image_gray, dpi)
         minutiae = self._minutiae(image, seg) if seg.area_px else ()
         quality = self._quality(image, seg, minutiae, with_nfiq2=self.settings.nfiq2_on_extract)
@@ -104,7 +111,8 @@ class FingerPipeline:
                 f"only {len(minutiae)} minutiae found (at least {self.gate.min_minutiae} needed)"
             )
         h, w = image.shape
-        return FingerTemplate(position=position, minutiae=minutiae, width=w, height=h, quality=quality, dpi=500)
+        template = FingerTemplate(position=position, minutiae=minutiae, width=w, height=h, quality=quality, dpi=500)
+        return template, (self._quality(image, seg, minutiae, with_nfiq2=True) if assess else None)
 
     def match(self, a: FingerTemplate, b: FingerTemplate) -> float:
         """MCC similarity of two templates in [0, 1]; higher is more alike."""
@@ -178,11 +186,12 @@ class FingerPipeline:
             usable: list[FingerTemplate] = []
             for k, img in enumerate(images):
                 try:
-                    template = self.extract(img, dpi, position)
-                    quality = self.assess(img, dpi)
+                    template, assessed = self._extract_assessed(img, dpi, position, assess=True)
                 except FingerError as exc:
                     problems.append(f"{position.name} impression {k + 1}: {exc}")
                     continue
+                assert assessed is not None
+                quality = assessed
                 if not quality.acceptable:
                     problems.append(f"{position.name} impression {k + 1}: quality {quality.score} ({quality.prompt})")
                     continue

@@ -84,6 +84,7 @@ class _Run:
     aborted: str | None = None
     presentation_s: float = 0.0
     page: np.ndarray | None = None  # the document page read (for the portrait an officer looks at)
+    portrait: Job[tuple[FaceTemplate | None, tuple[Finding, ...]]] | None = None  # the page's reference job
     clip: Clip | None = None  # the clip the face was verified on (for the best live frame)
     reference: str = ""  # what the live face was compared with: "document_page" or "enrolment"
     referred: bool = False  # waiting for an officer's approve or reject right now
@@ -260,6 +261,7 @@ class Engine:
             portrait = (submit(self.pool, self.clock, self.stages.face.reference_from_page, current.image)
                         if current.kind == "page" else None)
             run.page = current.image if current.kind == "page" else None
+            run.portrait = portrait
             read = self._wait(run, job, "document", self.settings.document_s)
             if read is None or not read.retryable or attempt >= self.settings.document_retries:
                 break
@@ -453,13 +455,16 @@ class Engine:
         """The document portrait and the best live face, cropped for the officer (in the pool, within the
         face budget); None when neither can be had. Never fatal: a referral without pictures still goes out."""
         frame = None
+        live_marks: tuple[tuple[float, float], ...] = ()  # known only for the frame verification chose
         if run.clip is not None and run.face is not None and 0 <= run.face.best_frame < len(run.clip.frames):
             frame = run.clip.frames[run.face.best_frame]
+            live_marks = run.face.best_landmarks
         elif run.clip is not None and run.clip.frames:  # not verified (timeout, no usable face): the middle frame
             frame = run.clip.frames[len(run.clip.frames) // 2]
         if run.page is None and frame is None:
             return None
-        job = submit(self.pool, self.clock, self.stages.face.display_crops, run.page, frame)
+        job = submit(self.pool, self.clock, self.stages.face.display_crops, run.page, frame,
+                     self._page_landmarks(run), live_marks)
         try:
             portrait, live = job.wait(self.clock, timeout_s=self.settings.face_s)
         except FutureTimeout:
@@ -467,6 +472,20 @@ class Engine:
             return None
         run.stage_ms["case_images"] = job.compute_s() * 1000.0
         return ev.CaseImages(portrait, live) if portrait is not None or live is not None else None
+
+    def _page_landmarks(self, run: _Run) -> tuple[tuple[float, float], ...]:
+        """Where the portrait lies on the page, if the page's reference job found it: the officer's picture
+        is then cropped without detecting again. An enrolled traveller's reference is not this job's, but the
+        job ran all the same (started with the document read, before anyone knew); it is not awaited, and its
+        compute is not counted, on any path, so reusing its finished result adds none here either."""
+        job = run.portrait
+        if (job is None or run.page is None or not job.future.done() or job.future.cancelled()
+                or job.future.exception() is not None):
+            return ()
+        template, _ = job.future.result()[0]
+        if template is None:
+            return ()
+        return template.landmarks
 
     def _await_officer(self, run: _Run, decision: Decision) -> Decision:
         """Alert the officer and wait up to ``officer_s`` for an approve or reject naming this transaction."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -66,18 +67,26 @@ class FaceStage:
         except ModelError as exc:
             return None, (Finding("CAPABILITY_MISSING", f"face models: {_short(exc)}", "face"),)
 
-    def display_crops(self, page: np.ndarray | None, frame: np.ndarray | None) -> tuple[
-        np.ndarray | None, np.ndarray | None
-    ]:
+    def display_crops(
+        self, page: np.ndarray | None, frame: np.ndarray | None,
+        page_landmarks: Sequence[tuple[float, float]] = (), frame_landmarks: Sequence[tuple[float, float]] = (),
+    ) -> tuple[np.ndarray | None, np.ndarray | None]:
         """The portrait of a document page and the face of a live frame, cropped upright for an officer's
-        eyes (BGR uint8; None where there is no image or no face). Never raises: pictures are a courtesy."""
+        eyes (BGR uint8; None where there is no image or no face). Never raises: pictures are a courtesy.
+
+        Landmarks already found on an image (the portrait's when the reference was cut from this page,
+        the best live frame's from verification) are used as they are: the detector runs only for an
+        image without them."""
         out: list[np.ndarray | None] = []
-        for image, document in ((page, True), (frame, False)):
+        for image, document, landmarks in ((page, True, page_landmarks), (frame, False, frame_landmarks)):
             crop = None
             if image is not None:
                 try:
                     pipeline, _ = self.pipeline()
-                    crop = pipeline.display_crop(image, document=document)
+                    if landmarks:
+                        crop = pipeline.display_crop_at(image, landmarks)
+                    else:
+                        crop = pipeline.display_crop(image, document=document)
                 except (FaceError, ModelError, ValueError) as exc:
                     log.info("no %s face to show the officer: %s", "document" if document else "live", exc)
             out.append(crop)
