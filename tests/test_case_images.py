@@ -149,6 +149,8 @@ def test_a_referral_carries_both_pictures_without_detecting_again(
     images = decisions[0].images
     assert images is not None and images.portrait is not None and images.live_face is not None
     assert spy.calls == 0 and "case_images" in tx.stage_ms
+    # the page's portrait job ran for the enrolled traveller too (unawaited): its compute is in the engine's
+    assert tx.stage_ms.get("portrait", 0.0) > 0.0, tx.stage_ms
     # The same pixels as a fresh detection on the page and on the frame the score came from.
     page, frame, page_marks, live_marks = given[0]
     assert len(page_marks) == 5 and len(live_marks) == 5

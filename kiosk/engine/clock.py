@@ -64,7 +64,7 @@ class Job(Generic[T]):
 
     def take_compute_s(self) -> float:
         """Its compute time the first time it is asked for, then 0: each job counts once in a stage."""
-        if self.accounted or not self.future.done():
+        if self.accounted or not self.future.done() or self.future.cancelled() or self.future.exception():
             return 0.0
         self.accounted = True
         return self.compute_s()

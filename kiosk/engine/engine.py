@@ -477,7 +477,7 @@ class Engine:
         """Where the portrait lies on the page, if the page's reference job found it: the officer's picture
         is then cropped without detecting again. An enrolled traveller's reference is not this job's, but the
         job ran all the same (started with the document read, before anyone knew); it is not awaited, and its
-        compute is not counted, on any path, so reusing its finished result adds none here either."""
+        compute is counted once, with the transaction's (``_transaction``)."""
         job = run.portrait
         if (job is None or run.page is None or not job.future.done() or job.future.cancelled()
                 or job.future.exception() is not None):
@@ -554,6 +554,10 @@ class Engine:
         return decision
 
     def _transaction(self, run: _Run, decision: Decision) -> Transaction:
+        if run.portrait is not None:  # an enrolled traveller's page portrait ran too, unawaited: it counts
+            run.stage_ms["portrait"] = run.stage_ms.get("portrait", 0.0) + run.portrait.take_compute_s() * 1000.0
+            if not run.stage_ms["portrait"]:
+                del run.stage_ms["portrait"]
         compute = {k: v for k, v in run.stage_ms.items()}
         return Transaction(
             id=run.id, decision=decision, document=run.document, face=run.face, fingers=run.fingers,
