@@ -33,8 +33,8 @@ from kiosk.replay.synth import SessionWriter, find_sources
 from kiosk.stores.gate import GateStore
 
 TODAY = "2026-12-02"
-# Liveness off (the synthetic clips are a photo moved in 2D), permit holders give one finger, quick doors,
-# wide budgets (decisions are checked here, not speed).
+# Liveness off (the PAD network refuses about half the London photos the clips are made from), permit
+# holders give one finger, quick doors, wide budgets (decisions are checked here, not speed).
 LAB_CONFIG = """
 [face.liveness]
 enabled = false
