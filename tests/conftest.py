@@ -1,4 +1,4 @@
-"""Shared fixtures: the data root (KIOSK_DATA), configuration and the model session factory.
+"""Shared fixtures: the data root (KIOSK_DATA), configuration, the model session factory, synthetic sessions.
 
 Under ``make test`` (KIOSK_REQUIRE_DATA=1) missing data fails the run loudly; a developer
 running pytest by hand without the data gets skips that say what is missing.
@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from kiosk.config import Config, load_config
+from kiosk.replay.synth import SessionWriter, find_sources
 from kiosk.runtime import session_factory
 from models.sessions import SessionFactory
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SESSIONS_TODAY = date(2026, 12, 2)  # the synthetic sessions' date in tests
 
 
 def _data_root() -> Path:
@@ -49,3 +53,9 @@ def without_liveness(config: Config) -> Config:
     signals (the synthetic live clips are a rendered head, kiosk.synth.live_head, not a real one)."""
     face = dataclasses.replace(config.face, liveness=dataclasses.replace(config.face.liveness, enabled=False))
     return dataclasses.replace(config, face=face, policy=dataclasses.replace(config.policy, liveness_required=False))
+
+
+def write_session(data_root: Path, folder: Path, case: str, seed: int, index: int = 0) -> Path:
+    """One synthetic bundle of ``case`` (kiosk.replay.synth) in ``folder``, dated SESSIONS_TODAY."""
+    writer = SessionWriter(find_sources(data_root), folder, SESSIONS_TODAY, np.random.default_rng(seed))
+    return writer.write(index, case)

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from kiosk.replay.bundle import BundleError, load_bundle
-from kiosk.replay.synth import SessionWriter, find_sources
+from tests.conftest import write_session
 
 
 @pytest.fixture(scope="module")
 def bundle(data_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    writer = SessionWriter(find_sources(data_root), tmp_path_factory.mktemp("bundles"), date(2026, 12, 2),
-                           np.random.default_rng(1))
-    return writer.write(0, "permit_valid")
+    return write_session(data_root, tmp_path_factory.mktemp("bundles"), "permit_valid", seed=1)
 
 
 def _copy(bundle: Path, tmp_path: Path) -> Path:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,16 +23,13 @@ from kiosk.engine.stages.face import FaceStage
 from kiosk.replay.bundle import load_bundle
 from kiosk.replay.devices import ReplayDevices
 from kiosk.replay.runner import Replayer, relay
-from kiosk.replay.synth import SessionWriter, find_sources
 from models.sessions import SessionFactory
-from tests.conftest import without_liveness
+from tests.conftest import without_liveness, write_session
 
 
 @pytest.fixture(scope="module")
 def impostor(data_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    writer = SessionWriter(find_sources(data_root), tmp_path_factory.mktemp("sessions"), date(2026, 12, 2),
-                           np.random.default_rng(11))
-    return writer.write(0, "impostor")
+    return write_session(data_root, tmp_path_factory.mktemp("sessions"), "impostor", seed=11)
 
 
 @pytest.fixture(scope="module")
@@ -104,9 +100,7 @@ def replayer(lax_config: Config) -> Iterator[Replayer]:
 
 @pytest.fixture(scope="module")
 def enrolled_impostor(data_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    writer = SessionWriter(find_sources(data_root), tmp_path_factory.mktemp("sessions"), date(2026, 12, 2),
-                           np.random.default_rng(12))
-    return writer.write(1, "border_pass_impostor")
+    return write_session(data_root, tmp_path_factory.mktemp("sessions"), "border_pass_impostor", seed=12, index=1)
 
 
 @pytest.mark.parametrize("case", ["impostor", "enrolled_impostor"])

@@ -7,7 +7,6 @@ import dataclasses
 import threading
 import time
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +22,6 @@ from kiosk.engine.stages.face import FaceStage
 from kiosk.replay.bundle import load_bundle
 from kiosk.replay.devices import ReplayDevices
 from kiosk.replay.runner import Replayer, relay
-from kiosk.replay.synth import SessionWriter, find_sources
 from kiosk.ui.adapter import LaneAdapter, TravellerAdapter
 from kiosk.ui.console.accounts import AccountStore, Role
 from kiosk.ui.console.audit import StoreAuditSink
@@ -32,7 +30,7 @@ from kiosk.ui.console.gateway import InProcessGateway
 from kiosk.ui.console.model import Decision, Door, RefusedCommand
 from kiosk.ui.screenshots import application
 from kiosk.ui.viewmodel import Screen, TravellerModel
-from tests.conftest import without_liveness
+from tests.conftest import without_liveness, write_session
 
 
 class Clock:
@@ -186,9 +184,7 @@ class PacedClock(SimClock):
 
 @pytest.fixture(scope="module")
 def impostor_bundle(data_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    writer = SessionWriter(find_sources(data_root), tmp_path_factory.mktemp("sessions"), date(2026, 12, 2),
-                           np.random.default_rng(11))
-    return writer.write(0, "permit_impostor")
+    return write_session(data_root, tmp_path_factory.mktemp("sessions"), "permit_impostor", seed=11)
 
 
 @pytest.fixture(scope="module")
@@ -298,9 +294,7 @@ def test_a_referral_left_open_by_the_engine_reaches_the_desk_with_its_evidence(
 
 @pytest.fixture(scope="module")
 def border_pass_bundle(data_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    writer = SessionWriter(find_sources(data_root), tmp_path_factory.mktemp("sessions"), date(2026, 12, 2),
-                           np.random.default_rng(13))
-    return writer.write(0, "border_pass_impostor")
+    return write_session(data_root, tmp_path_factory.mktemp("sessions"), "border_pass_impostor", seed=13)
 
 
 def test_a_referral_shows_both_faces_every_score_against_its_threshold_and_each_finger(
@@ -399,9 +393,7 @@ def test_a_referral_shows_both_faces_every_score_against_its_threshold_and_each_
 
 @pytest.fixture(scope="module")
 def genuine_border_pass_bundle(data_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    writer = SessionWriter(find_sources(data_root), tmp_path_factory.mktemp("sessions"), date(2026, 12, 2),
-                           np.random.default_rng(17))
-    return writer.write(0, "border_pass")
+    return write_session(data_root, tmp_path_factory.mktemp("sessions"), "border_pass", seed=17)
 
 
 def test_a_border_pass_holder_is_asked_for_both_index_fingers_by_the_real_engine(
