@@ -226,11 +226,12 @@ class Engine:
         run.presentation_s = run.started - asked
         try:
             self._enter(run, State.DOCUMENT)
-            reference = self._document(run, devices, presentation)
+            self._document(run, devices, presentation)
             self._poll(run)
             if self._document_refused(run):
                 self._enter(run, State.DECISION)
             else:
+                reference = self._page_portrait(run)
                 self._entry(run, devices)
                 self._poll(run)
                 if run.entered and run.officer is None:  # an officer's word ends the biometrics
@@ -248,20 +249,14 @@ class Engine:
         self.state = State.IDLE
         return transaction
 
-    def _document(self, run: _Run, devices: Devices, presentation: Presentation) -> Job[
-        tuple[FaceTemplate | None, tuple[Finding, ...]]
-    ] | None:
-        """Read the document (MRZ or permit) with the portrait extracted in parallel; retry if unreadable."""
+    def _document(self, run: _Run, devices: Devices, presentation: Presentation) -> None:
+        """Read the document (MRZ or permit) and look its holder up; retry if unreadable."""
         current: Presentation | None = presentation
-        portrait = None
         read: DocumentRead | None = None
         for attempt in itertools.count():
             assert current is not None
             job = submit(self.pool, self.clock, self.stages.document.read, current, run.today)
-            portrait = (submit(self.pool, self.clock, self.stages.face.reference_from_page, current.image)
-                        if current.kind == "page" else None)
             run.page = current.image if current.kind == "page" else None
-            run.portrait = portrait
             read = self._wait(run, job, "document", self.settings.document_s)
             if read is None or not read.retryable or attempt >= self.settings.document_retries:
                 break
@@ -277,7 +272,14 @@ class Engine:
                                     "; ".join(f.code for f in read.findings)))
         if run.document is not None:
             self._lookups(run)
-        return portrait
+
+    def _page_portrait(self, run: _Run) -> Job[tuple[FaceTemplate | None, tuple[Finding, ...]]] | None:
+        """Start cutting the reference portrait from the page, unless the traveller's enrolled face is the
+        reference (a border-pass holder's): it then runs while the traveller walks into the lane."""
+        if run.page is None or (run.person is not None and run.person.face is not None):
+            return None
+        run.portrait = submit(self.pool, self.clock, self.stages.face.reference_from_page, run.page)
+        return run.portrait
 
     def _lookups(self, run: _Run) -> None:
         document = run.document
@@ -475,9 +477,8 @@ class Engine:
 
     def _page_landmarks(self, run: _Run) -> tuple[tuple[float, float], ...]:
         """Where the portrait lies on the page, if the page's reference job found it: the officer's picture
-        is then cropped without detecting again. An enrolled traveller's reference is not this job's, but the
-        job ran all the same (started with the document read, before anyone knew); it is not awaited, and its
-        compute is counted once, with the transaction's (``_transaction``)."""
+        is then cropped without detecting again (an enrolled traveller's page is not searched before: their
+        reference is the enrolled face, so a referral's picture of the page costs one detection then)."""
         job = run.portrait
         if (job is None or run.page is None or not job.future.done() or job.future.cancelled()
                 or job.future.exception() is not None):
@@ -554,7 +555,7 @@ class Engine:
         return decision
 
     def _transaction(self, run: _Run, decision: Decision) -> Transaction:
-        if run.portrait is not None:  # an enrolled traveller's page portrait ran too, unawaited: it counts
+        if run.portrait is not None:  # a portrait job never awaited (nobody entered, an officer's word) still ran
             run.stage_ms["portrait"] = run.stage_ms.get("portrait", 0.0) + run.portrait.take_compute_s() * 1000.0
             if not run.stage_ms["portrait"]:
                 del run.stage_ms["portrait"]
