@@ -60,6 +60,9 @@ class Document:
     raw: tuple[str, ...] = ()  # MRZ lines, or the decoded payload text
     extra: Mapping[str, str] = field(default_factory=dict)  # permit: port, purpose, vessel, ...
     ms: float = 0.0
+    # Characters changed only so that the check digits pass ("line 2 position 6: '1' read as 'I'"):
+    # a misread and a forged digit look the same to the check digits, so a person must compare.
+    check_digit_repairs: tuple[str, ...] = ()
 
     @property
     def failed_checks(self) -> tuple[Check, ...]:

@@ -93,12 +93,15 @@ def _document_number(layout: Layout, lines: Sequence[Sequence[str]]) -> tuple[st
     return number, optional.rstrip("<"), Check("document_number_check", check_passes(check, lines))
 
 
+def _repair_note(r: Repair) -> str:
+    return f"line {r.line + 1} position {r.position + 1}: {r.read!r} read as {r.written!r} ({r.reason})"
+
+
 def _repair_notes(repairs: Sequence[Repair], layout: Layout) -> dict[str, list[str]]:
     notes: dict[str, list[str]] = {}
     for r in repairs:
         owners = (f.name for f in layout.fields if f.line == r.line and f.start <= r.position < f.end)
-        note = f"line {r.line + 1} position {r.position + 1}: {r.read!r} read as {r.written!r} ({r.reason})"
-        notes.setdefault(next(owners, "check digit"), []).append(note)
+        notes.setdefault(next(owners, "check digit"), []).append(_repair_note(r))
     return notes
 
 
@@ -210,6 +213,7 @@ def _document(
         field_confidence=_confidences(layout, repairs, scores),
         raw=tuple("".join(line) for line in grid),
         extra=extra,
+        check_digit_repairs=tuple(_repair_note(r) for r in repairs if r.reason == "check digits"),
     )
 
 

@@ -69,6 +69,29 @@ def test_a_look_alike_in_the_document_number_is_repaired_only_by_its_check_digit
     doc = parse_mrz((TD3[0], "L8989O2C36" + TD3[1][10:]), TODAY)  # 0 read as O
     assert doc.document_number == "L898902C3"
     assert "check digits" in doc.extra["repairs"]
+    assert doc.check_digit_repairs == ("line 2 position 6: 'O' read as '0' (check digits)",)
+
+
+def test_a_forged_digit_that_a_look_alike_makes_pass_is_flagged_not_trusted() -> None:
+    """A digit of the document number forged with its check digit kept fails the checks, unless reading
+    another character as its look-alike makes them pass: then the parser cannot tell a misread from a
+    forgery, and says so instead of passing silently."""
+    assert parse_mrz(TD3, TODAY).check_digit_repairs == ()  # the untouched specimen needs no repair
+    doc = parse_mrz(_forged_passing_by_repair(TD3), TODAY)
+    assert doc.all_checks_passed and doc.check_digit_repairs, doc.extra
+    assert all("(check digits)" in note for note in doc.check_digit_repairs)
+
+
+def _forged_passing_by_repair(lines: tuple[str, str]) -> tuple[str, str]:
+    """The first single-digit change of the document number whose check digits pass after repair."""
+    for position, char in enumerate(lines[1][:9]):
+        if not char.isdigit():
+            continue
+        for digit in "0123456789":
+            forged = (lines[0], lines[1][:position] + digit + lines[1][position + 1:])
+            if digit != char and parse_mrz(forged, TODAY).all_checks_passed:
+                return forged
+    raise AssertionError("no single-digit forgery of the specimen passes by repair")
 
 
 def test_the_century_puts_birth_in_the_past_and_expiry_ahead() -> None:

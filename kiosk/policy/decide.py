@@ -43,6 +43,8 @@ def _document_findings(doc: Document, ev: Evidence, settings: PolicySettings) ->
     if failed:
         detail = "; ".join(f"{c.name}{': ' + c.detail if c.detail else ''}" for c in failed)
         found.append(Finding("DOC_CHECK_FAILED", detail, "document"))
+    if doc.check_digit_repairs:  # a misread or a forged digit: the check digits cannot tell, a person can
+        found.append(Finding("DOC_REPAIRED", "; ".join(doc.check_digit_repairs), "document"))
     if doc.expiry_date is not None and (ev.today - doc.expiry_date).days > settings.expiry_grace_days:
         found.append(Finding("DOC_EXPIRED", f"expired {doc.expiry_date.isoformat()}", "document"))
     if doc.birth_date is not None and age_on(doc.birth_date, ev.today) < settings.min_age_years:

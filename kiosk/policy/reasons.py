@@ -16,6 +16,7 @@ CODES: dict[str, tuple[str, str]] = {
     "DOC_UNREADABLE": ("REFER", "the document could not be read"),
     "DOC_CHECK_FAILED": ("REJECT", "a check of the document failed (check digit, date or character set)"),
     "DOC_EXPIRED": ("REJECT", "the document has expired"),
+    "DOC_REPAIRED": ("REFER", "the check digits pass only with a character read as its look-alike (compare the page)"),
     "DOC_KIND_NOT_ACCEPTED": ("REJECT", "this kind of document is not served at this gate"),
     "DOC_STATE_NOT_ACCEPTED": ("REJECT", "documents of this issuing state are not served at this gate"),
     "UNDER_MIN_AGE": ("REFER", "the traveller is younger than the minimum age for the gate"),

@@ -217,7 +217,7 @@ def _tamper(lines: tuple[str, ...], rng: np.random.Generator) -> tuple[str, ...]
     line = list(lines[1])
     digits = [i for i in range(9) if line[i].isdigit()]
     i = int(rng.choice(digits))
-    line[i] = str(rng.choice([c for c in "234679" if c != line[i]]))  # no look-alikes of letters (0/O, 1/I, 8/B)
+    line[i] = str(rng.choice([c for c in "234679" if c != line[i]]))  # not 0/O, 1/I, 8/B, 5/S themselves
     return (lines[0], "".join(line), *lines[2:])
 
 
@@ -345,8 +345,10 @@ class SessionWriter:
     def _tampered(self, lines: tuple[str, ...]) -> tuple[str, ...]:
         """A tampered MRZ whose check digits fail even after the parser's look-alike repair.
 
-        Some single-digit changes can be "repaired" into a check that passes by reading another digit
-        as its look-alike letter (0/O, 2/Z); those are not the bad-check-digit case, so they are redrawn.
+        Some single-digit changes (about a quarter) can be "repaired" into a check that passes by reading
+        another digit as its look-alike letter (0/O, 2/Z); the gate refers those (DOC_REPAIRED: an officer
+        compares with the page, tested in tests/test_mrz_parse.py and tests/test_policy.py), so they are
+        not this REJECT case and are redrawn.
         """
         for _ in range(50):
             tampered = _tamper(lines, self.rng)
