@@ -29,13 +29,13 @@ def sessions(data_root: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[
     writer = SessionWriter(find_sources(data_root), tmp_path_factory.mktemp("synth"), TODAY,
                            np.random.default_rng(3))
     out = {}
-    for i, case in enumerate(("genuine", "expired", "tampered", "watchlist")):
+    for i, case in enumerate(("genuine", "expired", "tampered", "watchlist", "tampered_repaired")):
         folder = writer.write(i, case)
         out[case] = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     return out
 
 
-@pytest.mark.parametrize("case", ["genuine", "expired", "tampered", "watchlist"])
+@pytest.mark.parametrize("case", ["genuine", "expired", "tampered", "watchlist", "tampered_repaired"])
 def test_printed_mrz_gives_the_expected_decision(sessions: dict[str, dict[str, object]], case: str) -> None:
     manifest = sessions[case]
     notes = manifest["notes"]

@@ -9,7 +9,10 @@ digit of the document number changed, check digit kept) [REJECT], watchlist [REF
 1-2, presented from 3-8) [ACCEPT], border_pass_impostor (two other fingers presented) [REFER],
 permit_impostor (a valid permit, another face than the enrolled one) [REFER],
 permit_video (a real talking or blinking video: enrolled from its first frame, the live clip from
-later frames, so the clip has the head motion and blinks of a live person) [ACCEPT].
+later frames, so the clip has the head motion and blinks of a live person) [ACCEPT],
+tampered_repaired (a digit of the document number forged, check digit kept, such that reading another
+character as its look-alike makes every check digit pass: a misread and a forgery look the same to
+the check digits, so an officer must compare with the page) [REFER].
 
 Passport pages are ``kiosk.synth.documents.render_page`` with a London neutral portrait (the holder's
 sex and age from ``london_info.csv``). The live clip of the London cases (genuine, impostor,
@@ -58,7 +61,7 @@ CASES: dict[str, str] = {
     "genuine": "ACCEPT", "impostor": "REFER", "pad_attack": "REFER", "expired": "REJECT", "tampered": "REJECT",
     "watchlist": "REFER", "permit_valid": "ACCEPT", "permit_forged": "REJECT", "permit_expired": "REJECT",
     "permit_revoked": "REJECT", "border_pass": "ACCEPT", "border_pass_impostor": "REFER", "permit_impostor": "REFER",
-    "permit_video": "ACCEPT",
+    "permit_video": "ACCEPT", "tampered_repaired": "REFER",
 }
 KEY_ID = "TEST-ISSUER-1"
 PORT = "PORT-TEST"
@@ -330,6 +333,8 @@ class SessionWriter:
         lines = compose_mrz(spec.mrz_fields())
         if case == "tampered":
             lines = self._tampered(lines)
+        if case == "tampered_repaired":
+            lines = self._tampered_repaired(lines)
         photo, lines, _ = render_page(spec, self.rng, self.sources.root, lines)
         cv2.imwrite(str(folder / "document.jpg"), photo, [cv2.IMWRITE_JPEG_QUALITY, 92])
         manifest["notes"].update({"identity": identity.name, "mrz": list(lines)})
@@ -355,6 +360,18 @@ class SessionWriter:
             if not parse_mrz(tampered, self.today).all_checks_passed:
                 return tampered
         raise RuntimeError("no tampering of this MRZ makes its check digits fail")
+
+    def _tampered_repaired(self, lines: tuple[str, ...]) -> tuple[str, ...]:
+        """A document-number digit forged (check digit kept) so that the checks pass only by a look-alike repair."""
+        line = lines[1]
+        forgeries = [(i, d) for i in range(9) if line[i].isdigit() for d in "0123456789" if d != line[i]]
+        for k in self.rng.permutation(len(forgeries)):
+            i, digit = forgeries[int(k)]
+            forged = (lines[0], line[:i] + digit + line[i + 1:], *lines[2:])
+            document = parse_mrz(forged, self.today)
+            if document.all_checks_passed and document.check_digit_repairs:
+                return forged
+        raise RuntimeError("no forgery of this document number passes by a look-alike repair")
 
     def _enrol_fingers(self, folder: Path, case: str, manifest: dict[str, Any], spec: PageSpec,
                        identity: Path) -> None:
