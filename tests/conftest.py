@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from kiosk.config import Config, load_config
+from kiosk.engine.settings import EngineSettings
 from kiosk.replay.synth import SessionWriter, find_sources
 from kiosk.runtime import session_factory
 from models.sessions import SessionFactory
@@ -59,3 +60,10 @@ def write_session(data_root: Path, folder: Path, case: str, seed: int, index: in
     """One synthetic bundle of ``case`` (kiosk.replay.synth) in ``folder``, dated SESSIONS_TODAY."""
     writer = SessionWriter(find_sources(data_root), folder, SESSIONS_TODAY, np.random.default_rng(seed))
     return writer.write(index, case)
+
+
+def wide_budgets(settings: EngineSettings, **changes: float) -> EngineSettings:
+    """Stage budgets no loaded machine runs past: they are wall-clock compute (a finger stage can pass its
+    8 s under load), and these tests check decisions, not speed (that is `kiosk bench gate`)."""
+    return dataclasses.replace(settings, document_s=120.0, entry_s=120.0, face_s=120.0, fingers_s=120.0,
+                               exit_s=120.0, total_s=600.0, **changes)

@@ -24,7 +24,7 @@ from kiosk.replay.bundle import load_bundle
 from kiosk.replay.devices import ReplayDevices
 from kiosk.replay.runner import Replayer, relay
 from models.sessions import SessionFactory
-from tests.conftest import without_liveness, write_session
+from tests.conftest import wide_budgets, without_liveness, write_session
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +34,7 @@ def impostor(data_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def lax_config(config: Config) -> Config:
-    engine = dataclasses.replace(config.engine, document_s=120.0, entry_s=120.0, face_s=120.0, fingers_s=120.0,
-                                 exit_s=120.0, total_s=600.0, officer_s=0.2)
+    engine = wide_budgets(config.engine, officer_s=0.2)
     return dataclasses.replace(without_liveness(config), engine=engine)
 
 

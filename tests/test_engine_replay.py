@@ -25,7 +25,7 @@ from kiosk.replay.bundle import load_bundle
 from kiosk.replay.devices import ReplayDevices
 from kiosk.replay.runner import Replayer, relay
 from kiosk.replay.synth import SessionWriter, find_sources
-from tests.conftest import without_liveness
+from tests.conftest import wide_budgets, without_liveness
 
 CASES = ("permit_valid", "permit_impostor", "permit_forged", "genuine", "pad_attack")
 
@@ -42,10 +42,7 @@ def lax_config(config: Config) -> Config:
     """Liveness off and not required: isolates document -> face -> decision from the liveness check
     (the PAD network refuses about half the London photos the genuine clips are rendered from, see
     docs/BENCHMARKS.md: liveness is tested on its own)."""
-    # Stage budgets are wall-clock compute: on a loaded machine a finger stage can pass its 8 s.
-    # These tests check decisions, not speed (that is `kiosk bench gate`), so budgets are wide.
-    engine = dataclasses.replace(config.engine, document_s=120.0, entry_s=120.0, face_s=120.0, fingers_s=120.0,
-                                 exit_s=120.0, total_s=600.0)
+    engine = wide_budgets(config.engine)
     return dataclasses.replace(without_liveness(config), engine=engine)
 
 

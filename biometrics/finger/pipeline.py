@@ -186,12 +186,11 @@ class FingerPipeline:
             usable: list[FingerTemplate] = []
             for k, img in enumerate(images):
                 try:
-                    template, assessed = self._extract_assessed(img, dpi, position, assess=True)
+                    template, quality = self._extract_assessed(img, dpi, position, assess=True)
                 except FingerError as exc:
                     problems.append(f"{position.name} impression {k + 1}: {exc}")
                     continue
-                assert assessed is not None
-                quality = assessed
+                assert quality is not None  # assess=True
                 if not quality.acceptable:
                     problems.append(f"{position.name} impression {k + 1}: quality {quality.score} ({quality.prompt})")
                     continue

@@ -62,9 +62,13 @@ class Job(Generic[T]):
     def compute_s(self) -> float:
         return self.future.result()[1] if self.future.done() else 0.0
 
+    def finished(self) -> bool:
+        """Done with a result (not pending, not cancelled, not failed): ``future.result()`` will not raise."""
+        return self.future.done() and not self.future.cancelled() and self.future.exception() is None
+
     def take_compute_s(self) -> float:
         """Its compute time the first time it is asked for, then 0: each job counts once in a stage."""
-        if self.accounted or not self.future.done() or self.future.cancelled() or self.future.exception():
+        if self.accounted or not self.finished():
             return 0.0
         self.accounted = True
         return self.compute_s()

@@ -479,14 +479,10 @@ class Engine:
         """Where the portrait lies on the page, if the page's reference job found it: the officer's picture
         is then cropped without detecting again (an enrolled traveller's page is not searched before: their
         reference is the enrolled face, so a referral's picture of the page costs one detection then)."""
-        job = run.portrait
-        if (job is None or run.page is None or not job.future.done() or job.future.cancelled()
-                or job.future.exception() is not None):
+        if run.portrait is None or not run.portrait.finished():
             return ()
-        template, _ = job.future.result()[0]
-        if template is None:
-            return ()
-        return template.landmarks
+        template, _ = run.portrait.future.result()[0]
+        return template.landmarks if template is not None else ()
 
     def _await_officer(self, run: _Run, decision: Decision) -> Decision:
         """Alert the officer and wait up to ``officer_s`` for an approve or reject naming this transaction."""
@@ -555,10 +551,9 @@ class Engine:
         return decision
 
     def _transaction(self, run: _Run, decision: Decision) -> Transaction:
-        if run.portrait is not None:  # a portrait job never awaited (nobody entered, an officer's word) still ran
-            run.stage_ms["portrait"] = run.stage_ms.get("portrait", 0.0) + run.portrait.take_compute_s() * 1000.0
-            if not run.stage_ms["portrait"]:
-                del run.stage_ms["portrait"]
+        # a portrait job never awaited (nobody entered, an officer's word) still ran
+        if run.portrait is not None and (unawaited_s := run.portrait.take_compute_s()):
+            run.stage_ms["portrait"] = run.stage_ms.get("portrait", 0.0) + unawaited_s * 1000.0
         compute = {k: v for k, v in run.stage_ms.items()}
         return Transaction(
             id=run.id, decision=decision, document=run.document, face=run.face, fingers=run.fingers,
