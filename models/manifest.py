@@ -52,6 +52,9 @@ class ModelEntry:
     source: ModelSource
     inputs: tuple[TensorSpec, ...]
     outputs: tuple[TensorSpec, ...]
+    # data-root-relative glob patterns of what a project-trained model learned from: generated
+    # benchmarks leave these files out, so no model is measured on its own training data
+    trained_on: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,10 @@ class Manifest:
                 return entry
         known = ", ".join(e.name for e in self.models)
         raise ModelUnknown(f"no model named {name!r} in {self.path} (known: {known})")
+
+    def trained_on(self) -> tuple[str, ...]:
+        """Every model's training-data patterns (``ModelEntry.trained_on``), together."""
+        return tuple(pattern for entry in self.models for pattern in entry.trained_on)
 
 
 def _specs(items: list[dict[str, object]]) -> tuple[TensorSpec, ...]:
@@ -90,6 +97,7 @@ def load_manifest(path: Path) -> Manifest:
                 source=ModelSource(**item["source"]),
                 inputs=_specs(item.get("inputs", [])),
                 outputs=_specs(item.get("outputs", [])),
+                trained_on=tuple(item.get("trained_on", ())),
             )
         )
     names = [e.name for e in entries]

@@ -30,11 +30,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, config: Config, emit: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
     from kiosk.replay.runner import Replayer, relay, summary
-    from kiosk.replay.synth import CASES, SessionWriter, find_sources
+    from kiosk.replay.synth import CASES, SessionWriter, find_sources, trained_on
 
     if args.n < 1:
         raise ValueError("--n must be at least 1")
-    sources = find_sources((args.data or config.data.root).resolve())
+    sources = find_sources((args.data or config.data.root).resolve(), trained_on(config))
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-gate-") as tmp:
         out = args.keep or Path(tmp)
         out.mkdir(parents=True, exist_ok=True)

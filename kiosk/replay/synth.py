@@ -1,8 +1,8 @@
 """``kiosk synth sessions``: synthetic gate sessions (bundles, docs/BUNDLE.md) from the real data root.
 
 Cases, cycled in this order so any ``--n`` is balanced (expected decision in brackets):
-genuine [ACCEPT], impostor (another face) [REFER], pad_attack (Replay-Attack attack frames as the live
-feed against that client's own real photo on the passport) [REFER], expired [REJECT], tampered (a
+genuine [ACCEPT], impostor (another face) [REFER], pad_attack (a PAD set's attack frames, Replay-Attack
+or NUAA, as the live feed against that person's own real frame on the passport) [REFER], expired [REJECT], tampered (a
 digit of the document number changed, check digit kept) [REJECT], watchlist [REFER], permit_valid
 [ACCEPT], permit_forged [REJECT], permit_expired [REJECT], permit_revoked [REJECT], border_pass
 (two fingers, right and left index, each a different finger of the sets: enrolled from impressions
@@ -24,15 +24,22 @@ blinking, filmed with perspective, camera noise and blur (``kiosk.synth.live_hea
 moves off the plane of the eyes and mouth as a real head's does. The pad_attack clip is a flat
 picture moved in 2-D (``photo_clip``), as a hand-held print or screen moves. Permits are signed
 with a test issuer key generated for the set; its public key is in each permit bundle's trust store.
+
+Files a gate model was trained on (``trained_on`` in ``models/manifest.toml``: the PAD network's
+Replay-Attack train split, NUAA training subjects, blink videos) are left out, so the benchmark does
+not measure the network on frames it learned.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import fnmatch
 import json
 import logging
+import re
 import shutil
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -84,15 +91,22 @@ class Sources:
     holders: dict[str, tuple[int, str]] = field(default_factory=dict)  # London face id -> (age, "M"/"F")
 
 
-def find_sources(root: Path) -> Sources:
+def find_sources(root: Path, exclude: Sequence[str] = ()) -> Sources:
+    """The data sets under ``root`` that sessions are made from, leaving out files matching a pattern
+    of ``exclude`` (root-relative globs: what the gate's own models were trained on)."""
+
+    def usable(path: Path) -> bool:
+        relative = path.relative_to(root).as_posix()
+        return not any(fnmatch.fnmatchcase(relative, pattern) for pattern in exclude)
+
     faces = [root / p.parent for p in london_portraits(root)]
-    faces = [f for f in faces if (f / "smiling.jpg").is_file()]
+    faces = [f for f in faces if (f / "smiling.jpg").is_file() and usable(f / "smiling.jpg")]
     pad: dict[str, tuple[list[Path], list[Path]]] = {}
-    for real in sorted(root.glob("pad/**/real/**/client*.jpg")):
-        client = real.name.split("_")[0]
-        attacks = sorted(p for p in root.glob(f"pad/**/attack/**/*{client}_*.jpg"))
-        if attacks:
-            pad.setdefault(client, ([], attacks))[0].append(real)
+    for dataset in sorted(p for p in root.glob("pad/*") if p.is_dir()):
+        reals = _by_subject(p for p in dataset.glob("**/real/**/*.jpg") if usable(p))
+        attacks = _by_subject(p for p in dataset.glob("**/attack/**/*.jpg") if usable(p))
+        for subject in sorted(reals.keys() & attacks.keys()):
+            pad[f"{dataset.name}/{subject}"] = (reals[subject], attacks[subject])
     fingers: list[list[Path]] = []
     for folder in sorted(root.glob("fingerprints/fvc2004/DB[12]_B")):  # optical sensors, 500 dpi
         ids = sorted({p.name.split("_")[0] for p in folder.glob("*_*.png")})
@@ -105,7 +119,7 @@ def find_sources(root: Path) -> Sources:
             groups.setdefault(f"{person}_{finger}", []).append(p)
         fingers += [sorted(g, key=lambda p: int(p.stem.split("_")[2])) for g in groups.values()]
     videos = []
-    for path in sorted(root.glob("video/**/*.mp4")):
+    for path in sorted(p for p in root.glob("video/**/*.mp4") if usable(p)):
         capture = cv2.VideoCapture(str(path))
         size = min(capture.get(cv2.CAP_PROP_FRAME_WIDTH), capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
         long_enough = capture.get(cv2.CAP_PROP_FRAME_COUNT) >= 60
@@ -113,6 +127,22 @@ def find_sources(root: Path) -> Sources:
         if size >= 400 and long_enough:
             videos.append(path)
     return Sources(root, faces, pad, [f for f in fingers if len(f) >= 3], videos, _london_holders(root))
+
+
+def trained_on(config: Config) -> tuple[str, ...]:
+    """What the configured models were trained on (root-relative patterns), for ``find_sources``."""
+    from models.manifest import load_manifest
+
+    return load_manifest(config.models.manifest).trained_on()
+
+
+def _by_subject(paths: Iterable[Path]) -> dict[str, list[Path]]:
+    """PAD frames by the person shown: Replay-Attack names carry ``clientNNN``, NUAA's folders the subject."""
+    out: dict[str, list[Path]] = {}
+    for path in sorted(paths):
+        client = re.search(r"client\d+", path.name)
+        out.setdefault(client.group(0) if client else path.parent.name, []).append(path)
+    return out
 
 
 def _london_holders(root: Path) -> dict[str, tuple[int, str]]:
@@ -463,7 +493,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, config: Config) -> int:
     root = (args.data or config.data.root).resolve()
-    sources = find_sources(root)
+    sources = find_sources(root, trained_on(config))
     cases = [c.strip() for c in args.cases.split(",")] if args.cases else list(CASES)
     unknown = [c for c in cases if c not in CASES]
     if unknown:
