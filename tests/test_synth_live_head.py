@@ -18,7 +18,7 @@ from biometrics.face.mtcnn import MtcnnDetector
 from biometrics.face.temporal import blink, eye_openness, parallax
 from kiosk.config import Config
 from kiosk.replay.synth import CLIP_FPS, CLIP_FRAMES, FRAME_SIZE, live_clip
-from kiosk.synth.live_head import Motion, build_scene, camera, displacement, live_head_clip, render
+from kiosk.synth.live_head import LiveHeadClip, Motion, build_scene, camera, displacement, live_head_clip, render
 from models.sessions import SessionFactory
 
 IDENTITIES = ("001", "013", "037", "061")
@@ -54,7 +54,8 @@ def test_frames_are_camera_frames_with_one_face(
     photos: dict[str, tuple[np.ndarray, np.ndarray]], detector: MtcnnDetector, config: Config
 ) -> None:
     photo, points = photos["001"]
-    frames = live_clip(photo, points, np.random.default_rng(2))
+    clip = live_clip(photo, points, np.random.default_rng(2))
+    frames = clip.frames
     assert len(frames) == CLIP_FRAMES
     for frame in frames:
         assert frame.shape == (FRAME_SIZE[1], FRAME_SIZE[0], 3) and frame.dtype == np.uint8
@@ -63,9 +64,9 @@ def test_frames_are_camera_frames_with_one_face(
 
 def test_same_seed_gives_the_same_frames(photos: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
     photo, points = photos["013"]
-    first = live_clip(photo, points, np.random.default_rng(4))
-    again = live_clip(photo, points, np.random.default_rng(4))
-    other = live_clip(photo, points, np.random.default_rng(5))
+    first = live_clip(photo, points, np.random.default_rng(4)).frames
+    again = live_clip(photo, points, np.random.default_rng(4)).frames
+    other = live_clip(photo, points, np.random.default_rng(5)).frames
     assert all(np.array_equal(a, b) for a, b in zip(first, again, strict=True))
     assert not np.array_equal(first[0], other[0])
 
@@ -111,7 +112,7 @@ def test_natural_clips_show_more_parallax_than_the_same_motion_of_a_photo(
         photo, points = photos[identity]
         for relief, into in ((True, head), (False, flat)):
             frames = live_head_clip(photo, points, np.random.default_rng(10 + k), count=CLIP_FRAMES,
-                                    fps=CLIP_FPS, relief=relief)
+                                    fps=CLIP_FPS, relief=relief).frames
             into.append(_parallax(detector, config, frames))
     assert np.mean(head) > 1.3 * np.mean(flat), (head, flat)
 
@@ -135,3 +136,14 @@ def test_a_drawn_blink_is_what_the_gate_sees_as_one(
             chips.append(eye_openness(found[0].chip))
         drop[shut] = blink(chips, [k / CLIP_FPS for k in range(8)])
     assert drop[True] >= config.face.liveness.min_blink_drop > drop[False], drop
+
+
+def test_the_clip_says_what_it_shows() -> None:
+    """The truth a bundle records: the turn's range, the sway, and the frames with the lids shut."""
+    still = Motion(0.0, 0.0, 0.0, (0.0, 0.0, 0.0))
+    motions = [still, Motion(3.0, -1.0, 0.5, (0.01, 0.0, 0.02), 0.2), Motion(-1.0, 1.0, 0.0, (0.0, 0.0, 0.0), 0.9)]
+    truth = LiveHeadClip([], motions, fps=5.0).truth()
+    assert truth["yaw_deg"] == 4.0 and truth["pitch_deg"] == 2.0 and truth["roll_deg"] == 0.5
+    assert truth["sway_cm"] == [1.0, 0.0, 2.0]
+    assert truth["lids_shut_s"] == [0.4]
+    assert LiveHeadClip([], [still, still], fps=5.0).truth()["lids_shut_s"] == []

@@ -53,7 +53,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from kiosk.config import Config, load_config
 from kiosk.replay.bundle import FORMAT
 from kiosk.synth.documents import DocumentType, PageSpec, london_portraits, random_spec, render_page
-from kiosk.synth.live_head import live_head_clip
+from kiosk.synth.live_head import LiveHeadClip, live_head_clip
 from mrz.compose import compose_mrz
 from mrz.parse import parse_mrz
 from mrz.permits import Permit, issue_permit
@@ -193,7 +193,7 @@ def photo_clip(face: np.ndarray, rng: np.random.Generator, *, fill: float = 0.55
     return frames
 
 
-def live_clip(photo: np.ndarray, landmarks: np.ndarray, rng: np.random.Generator) -> list[np.ndarray]:
+def live_clip(photo: np.ndarray, landmarks: np.ndarray, rng: np.random.Generator) -> LiveHeadClip:
     """A short camera clip of the photo's person as a live head: turning a few degrees with depth
     (``kiosk.synth.live_head``), swaying, with sensor noise and blur. ``landmarks``: MTCNN's five on the photo."""
     return live_head_clip(photo, landmarks, rng, count=CLIP_FRAMES, fps=CLIP_FPS, size=FRAME_SIZE)
@@ -279,11 +279,14 @@ class SessionWriter:
         birth = self.today - timedelta(days=int(age * 365.25 + self.rng.integers(0, 365)))
         return replace(spec, sex=sex, birth_date=birth)
 
-    def _live_clip(self, identity: Path) -> list[np.ndarray]:
-        """The live camera clip of a London identity: its smiling photo (never the passport's neutral one)."""
+    def _live_clip(self, identity: Path, manifest: dict[str, Any]) -> list[np.ndarray]:
+        """The live camera clip of a London identity: its smiling photo (never the passport's neutral one).
+        The poses it was rendered at go in the notes (``live_head``), so a liveness result can be judged."""
         path = identity / "smiling.jpg"
         photo = _imread(path)
-        return live_clip(photo, self._landmarks(path, photo), self.rng)
+        clip = live_clip(photo, self._landmarks(path, photo), self.rng)
+        manifest["notes"]["live_head"] = clip.truth()
+        return clip.frames
 
     def _landmarks(self, path: Path, photo: np.ndarray) -> np.ndarray:
         """The five MTCNN landmarks of the photo's main face, found by the gate's own detector (cached)."""
@@ -374,7 +377,7 @@ class SessionWriter:
         if case.startswith("border_pass"):
             self._enrol_fingers(folder, case, manifest, spec, identity)
         if case != "pad_attack":
-            frames = self._live_clip(live)
+            frames = self._live_clip(live, manifest)
         return {"kind": "page", "file": "document.jpg"}, _timed(frames)
 
     def _tampered(self, lines: tuple[str, ...]) -> tuple[str, ...]:
@@ -479,7 +482,7 @@ class SessionWriter:
         if case == "permit_impostor":
             live = self._pick([f for f in self.sources.faces if f != identity])
             manifest["notes"]["live_identity"] = live.name
-        return {"kind": "barcode", "file": "permit.png"}, _timed(self._live_clip(live))
+        return {"kind": "barcode", "file": "permit.png"}, _timed(self._live_clip(live, manifest))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

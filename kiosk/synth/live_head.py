@@ -84,6 +84,27 @@ class Motion:
 
 
 @dataclass(frozen=True)
+class LiveHeadClip:
+    """The rendered frames and the poses they were rendered at: the clip's ground truth."""
+
+    frames: list[np.ndarray]
+    motions: list[Motion]
+    fps: float
+
+    def truth(self) -> dict[str, object]:
+        """What a tester needs to judge a liveness result: the turn's range in degrees, the sway in
+        centimetres, and when the lids were more than half shut (seconds into the clip; empty: no blink)."""
+        angles = np.array([(m.yaw, m.pitch, m.roll) for m in self.motions])
+        sway = np.array([m.offset for m in self.motions]) * 100.0
+        shut = [round(k / self.fps, 3) for k, m in enumerate(self.motions) if m.eyelids > 0.5]
+        return {
+            "yaw_deg": np.ptp(angles[:, 0]).round(2).item(), "pitch_deg": np.ptp(angles[:, 1]).round(2).item(),
+            "roll_deg": np.ptp(angles[:, 2]).round(2).item(), "sway_cm": np.ptp(sway, axis=0).round(2).tolist(),
+            "lids_shut_s": shut,
+        }
+
+
+@dataclass(frozen=True)
 class Scene:
     """The still scene and what the renderer needs to move the person in it."""
 
@@ -353,12 +374,12 @@ def live_head_clip(
     fps: float,
     size: tuple[int, int] = (640, 480),
     relief: bool = True,
-) -> list[np.ndarray]:
+) -> LiveHeadClip:
     """``count`` frames at ``fps`` of the photo's person standing before the gate camera, head turning
     a little, sometimes blinking (``relief=False``: the same motion of a flat cut-out that does not
-    blink, which is what a photo does)."""
+    blink, which is what a photo does), with the poses they show."""
     scene = build_scene(photo, landmarks, rng, size=size, relief=relief)
     motions = head_motion(count, fps, rng)
     if not relief:  # a cut-out does not blink either
         motions = [replace(m, eyelids=0.0) for m in motions]
-    return [camera(render(scene, motion), rng) for motion in motions]
+    return LiveHeadClip([camera(render(scene, motion), rng) for motion in motions], motions, fps)
