@@ -18,13 +18,10 @@ import pytest
 
 from kiosk.config import Config
 from kiosk.engine import events as ev
-from kiosk.engine.clock import SimClock
 from kiosk.engine.stages.face import FaceStage
-from kiosk.replay.bundle import load_bundle
-from kiosk.replay.devices import ReplayDevices
 from kiosk.replay.runner import Replayer, relay
 from models.sessions import SessionFactory
-from tests.conftest import wide_budgets, without_liveness, write_session
+from tests.conftest import replay_lane, wide_budgets, without_liveness, write_session
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +106,6 @@ def test_a_referral_carries_both_pictures_detecting_only_what_was_not_seen(
     """A passport holder compared with the page's portrait: both pictures from known landmarks. An enrolled
     border-pass holder, compared with the enrolled template: the page was never searched (no portrait job
     for them), so its picture costs one detection; the live face's landmarks are known."""
-    bundle = load_bundle(request.getfixturevalue(case))
     spy = DetectorSpy(replayer.face, monkeypatch)
     real_crops = replayer.face.display_crops
     given: list[tuple[Any, ...]] = []
@@ -123,19 +119,10 @@ def test_a_referral_carries_both_pictures_detecting_only_what_was_not_seen(
             spy.counting = False
 
     monkeypatch.setattr(replayer.face, "display_crops", counted)
-    clock = SimClock()
-    bus = ev.EventBus()
     decisions: list[ev.DecisionMade] = []
-    bus.subscribe(decisions.append, ev.DecisionMade)
-    store = replayer.store(bundle)
-    engine = replayer.engine(bundle, clock, store, bus)
-    assert replayer.simulator is not None
-    try:
-        tx = engine.run_one(ReplayDevices(bundle, clock, replayer.simulator, time_scale=replayer.time_scale),
-                            bundle.today)
-    finally:
-        engine.close()
-        store.close()
+    with replay_lane(replayer, request.getfixturevalue(case)) as lane:
+        lane.bus.subscribe(decisions.append, ev.DecisionMade)
+        tx = lane.run()
     if tx is None or tx.decision.outcome != "REFER" or "CAPABILITY_MISSING" in tx.decision.codes:
         pytest.skip(f"the impostor bundle was not referred here: {tx and tx.decision.reasons}")
     assert ("FINGER_MISMATCH" if case == "enrolled_impostor" else "FACE_MISMATCH") in tx.decision.codes

@@ -19,13 +19,12 @@ import pytest
 from gate_io.relay.registers import Coil
 from kiosk.config import Config
 from kiosk.engine import events as ev
-from kiosk.engine.clock import SimClock
 from kiosk.engine.store_ports import StoreRecorder
 from kiosk.replay.bundle import load_bundle
 from kiosk.replay.devices import ReplayDevices
 from kiosk.replay.runner import Replayer, relay
 from kiosk.replay.synth import SessionWriter, find_sources
-from tests.conftest import wide_budgets, without_liveness
+from tests.conftest import replay_lane, wide_budgets, without_liveness
 
 CASES = ("permit_valid", "permit_impostor", "permit_forged", "genuine", "pad_attack")
 
@@ -110,31 +109,21 @@ def test_liveness_refuses_a_replayed_attack(config: Config, bundles: dict[str, P
 
 
 def test_officer_approves_a_referral_and_the_exit_opens(replayer: Replayer, bundles: dict[str, Path]) -> None:
-    bundle = load_bundle(bundles["permit_impostor"])
-    clock = SimClock()
-    bus = ev.EventBus()
-    store = replayer.store(bundle)
     settings = dataclasses.replace(replayer.config.engine, officer_s=10.0)
-    engine = replayer.engine(bundle, clock, store, bus, settings)
     exit_coil: list[bool] = []
-    assert replayer.simulator is not None
-    sim = replayer.simulator
+    with replay_lane(replayer, bundles["permit_impostor"], settings) as lane:
 
-    def on_decision(event: ev.DecisionMade) -> None:
-        if event.outcome == "REFER":
-            engine.command("approve", officer="officer-1", transaction_id=event.transaction_id)
+        def on_decision(event: ev.DecisionMade) -> None:
+            if event.outcome == "REFER":
+                lane.engine.command("approve", officer="officer-1", transaction_id=event.transaction_id)
 
-    def on_door(event: ev.DoorCommanded) -> None:
-        if event.door == "exit" and event.open:
-            exit_coil.append(sim.coils()[Coil.EXIT_DOOR])
+        def on_door(event: ev.DoorCommanded) -> None:
+            if event.door == "exit" and event.open:
+                exit_coil.append(lane.sim.coils()[Coil.EXIT_DOOR])
 
-    bus.subscribe(on_decision, ev.DecisionMade)
-    bus.subscribe(on_door, ev.DoorCommanded)
-    try:
-        tx = engine.run_one(ReplayDevices(bundle, clock, sim, time_scale=replayer.time_scale), bundle.today)
-    finally:
-        engine.close()
-        store.close()
+        lane.bus.subscribe(on_decision, ev.DecisionMade)
+        lane.bus.subscribe(on_door, ev.DoorCommanded)
+        tx = lane.run()
     assert tx is not None and tx.decision.outcome == "ACCEPT" and tx.officer == "approve"
     assert {"OFFICER_APPROVED", "FACE_MISMATCH"} <= set(tx.decision.codes)
     assert exit_coil == [True]  # the simulator's exit door coil was on
@@ -145,43 +134,35 @@ def test_a_late_approve_never_decides_the_next_traveller(replayer: Replayer, bun
     It is refused (and audited), as is an approve naming no transaction; the second's own approve opens the
     exit for the second only."""
     _lane_ready(replayer)
-    bundle = load_bundle(bundles["permit_impostor"])
-    clock = SimClock()
-    bus = ev.EventBus()
-    store = replayer.store(bundle)
-    engine = replayer.engine(bundle, clock, store, bus, dataclasses.replace(replayer.config.engine, officer_s=1.0))
-    StoreRecorder(store, "lane-1").attach(bus)
-    sim = replayer.simulator
-    assert sim is not None
     referred: list[str] = []
     refused: list[ev.CommandRefused] = []
     exits: list[bool] = []
+    with replay_lane(replayer, bundles["permit_impostor"],
+                     dataclasses.replace(replayer.config.engine, officer_s=1.0)) as lane:
+        engine, sim = lane.engine, lane.sim
+        StoreRecorder(lane.store, "lane-1").attach(lane.bus)
 
-    def on_decision(event: ev.DecisionMade) -> None:
-        if event.outcome != "REFER":
-            return
-        referred.append(event.transaction_id)
-        if len(referred) == 2:  # the second traveller waits for an officer
-            engine.command("approve", "officer-1", referred[0])  # the late approve for the first
-            engine.command("reject", "officer-1")  # one that names no transaction
-            engine.command("approve", "officer-2", referred[1])
+        def on_decision(event: ev.DecisionMade) -> None:
+            if event.outcome != "REFER":
+                return
+            referred.append(event.transaction_id)
+            if len(referred) == 2:  # the second traveller waits for an officer
+                engine.command("approve", "officer-1", referred[0])  # the late approve for the first
+                engine.command("reject", "officer-1")  # one that names no transaction
+                engine.command("approve", "officer-2", referred[1])
 
-    bus.subscribe(on_decision, ev.DecisionMade)
-    bus.subscribe(refused.append, ev.CommandRefused)
-    bus.subscribe(lambda e: exits.append(sim.coils()[Coil.EXIT_DOOR]) if e.door == "exit" and e.open else None,
-                  ev.DoorCommanded)
-    try:
-        first = engine.run_one(ReplayDevices(bundle, clock, sim, time_scale=replayer.time_scale), bundle.today)
+        lane.bus.subscribe(on_decision, ev.DecisionMade)
+        lane.bus.subscribe(refused.append, ev.CommandRefused)
+        lane.bus.subscribe(lambda e: exits.append(sim.coils()[Coil.EXIT_DOOR]) if e.door == "exit" and e.open
+                           else None, ev.DoorCommanded)
+        first = lane.run()
         assert first is not None
         _lane_ready(replayer)
         engine.command("approve", "officer-1", first.id)  # between travellers: nobody to decide
-        second = engine.run_one(ReplayDevices(bundle, clock, sim, time_scale=replayer.time_scale), bundle.today)
-        audit = [(e.actor, e.action, e.detail) for e in store.audit.entries() if e.action.endswith("_refused")
-                 or e.action in ("approve", "reject")]
-        assert store.audit.verify().intact
-    finally:
-        engine.close()
-        store.close()
+        second = lane.run()
+        audit = [(e.actor, e.action, e.detail) for e in lane.store.audit.entries()
+                 if e.action.endswith("_refused") or e.action in ("approve", "reject")]
+        assert lane.store.audit.verify().intact
     assert first.decision.outcome == "REFER" and first.officer is None  # nobody answered in time
     assert second is not None and second.id != first.id
     assert second.decision.outcome == "ACCEPT" and second.officer == "approve"
@@ -290,40 +271,25 @@ def test_document_portrait_matches_the_live_clip(replayer: Replayer, bundles: di
 
 
 def test_second_person_in_the_lane_is_referred(replayer: Replayer, bundles: dict[str, Path]) -> None:
-    bundle = load_bundle(bundles["permit_valid"])
-    clock = SimClock()
-    bus = ev.EventBus()
-    store = replayer.store(bundle)
-    engine = replayer.engine(bundle, clock, store, bus)
-    sim = replayer.simulator
-    assert sim is not None
+    with replay_lane(replayer, bundles["permit_valid"]) as lane:
 
-    def tailgate(event: ev.DoorCommanded) -> None:
-        if event.door == "entry" and event.open:
-            sim.set_second_person(True)
+        def tailgate(event: ev.DoorCommanded) -> None:
+            if event.door == "entry" and event.open:
+                lane.sim.set_second_person(True)
 
-    bus.subscribe(tailgate, ev.DoorCommanded)
-    try:
-        tx = engine.run_one(ReplayDevices(bundle, clock, sim, time_scale=replayer.time_scale), bundle.today)
-    finally:
-        sim.set_second_person(False)
-        engine.close()
-        store.close()
+        lane.bus.subscribe(tailgate, ev.DoorCommanded)
+        try:
+            tx = lane.run()
+        finally:
+            lane.sim.set_second_person(False)
     assert tx is not None and tx.decision.outcome == "REFER"
     assert "LANE_NOT_CLEAR" in tx.decision.codes
 
 
 def test_unreadable_store_refers_never_passes(replayer: Replayer, bundles: dict[str, Path]) -> None:
-    bundle = load_bundle(bundles["permit_valid"])
-    clock = SimClock()
-    store = replayer.store(bundle)
-    engine = replayer.engine(bundle, clock, store)
-    store.close()  # the database is gone: the watch list cannot be consulted
-    try:
-        tx = engine.run_one(ReplayDevices(bundle, clock, replayer.simulator, time_scale=replayer.time_scale),
-                            bundle.today)
-    finally:
-        engine.close()
+    with replay_lane(replayer, bundles["permit_valid"]) as lane:
+        lane.store.close()  # the database is gone: the watch list cannot be consulted
+        tx = lane.run()
     assert tx is not None and tx.decision.outcome == "REFER"
     assert "LOOKUP_FAILED" in tx.decision.codes
 
@@ -334,17 +300,9 @@ class _BrokenCamera(ReplayDevices):
 
 
 def test_a_crashing_device_aborts_with_doors_closed(replayer: Replayer, bundles: dict[str, Path]) -> None:
-    bundle = load_bundle(bundles["permit_valid"])
-    clock = SimClock()
-    store = replayer.store(bundle)
-    engine = replayer.engine(bundle, clock, store)
-    sim = replayer.simulator
-    assert sim is not None
-    try:
-        tx = engine.run_one(_BrokenCamera(bundle, clock, sim, time_scale=replayer.time_scale), bundle.today)
-    finally:
-        engine.close()
-        store.close()
+    with replay_lane(replayer, bundles["permit_valid"]) as lane:
+        tx = lane.run(_BrokenCamera)
+    sim = lane.sim
     assert tx is not None and tx.aborted is not None and tx.decision.outcome == "REFER"
     assert "INTERNAL_ERROR" in tx.decision.codes
     replayer.client.wait_for(lambda s: s.entry_closed and s.exit_closed, 5.0)
@@ -364,36 +322,30 @@ def _lane_ready(replayer: Replayer) -> None:
 
 def test_relay_killed_mid_transaction_aborts_with_doors_closed(replayer: Replayer, bundles: dict[str, Path]) -> None:
     _lane_ready(replayer)
-    bundle = load_bundle(bundles["permit_valid"])
-    clock = SimClock()
-    bus = ev.EventBus()
-    store = replayer.store(bundle)
-    engine = replayer.engine(bundle, clock, store, bus)
-    sim = replayer.simulator
-    assert sim is not None
     faults: list[ev.DeviceFault] = []
     stopped = threading.Event()
+    with replay_lane(replayer, bundles["permit_valid"]) as lane:
+        sim = lane.sim
 
-    def on_state(event: ev.StateChanged) -> None:
-        if event.state == "face" and not stopped.is_set():
-            stopped.set()
-            sim.stop()
+        def on_state(event: ev.StateChanged) -> None:
+            if event.state == "face" and not stopped.is_set():
+                stopped.set()
+                sim.stop()
 
-    bus.subscribe(on_state, ev.StateChanged)
-    bus.subscribe(faults.append, ev.DeviceFault)
-    recorder = StoreRecorder(store, "lane-1")
-    recorder.attach(bus)
-    try:
-        tx = engine.run_one(ReplayDevices(bundle, clock, sim, time_scale=replayer.time_scale), bundle.today)
-        refused = replayer.engine(bundle, clock, store).run_one(ReplayDevices(bundle, clock, sim), bundle.today)
-        assert recorder.last is not None
-        record = store.transactions.get(recorder.last)
-        assert record.decision == "ABORTED" and any(r["code"] == "DEVICE_FAULT" for r in record.reasons)
-        assert store.audit.verify().intact
-    finally:
-        engine.close()
-        store.close()
-        sim.start()
+        lane.bus.subscribe(on_state, ev.StateChanged)
+        lane.bus.subscribe(faults.append, ev.DeviceFault)
+        recorder = StoreRecorder(lane.store, "lane-1")
+        recorder.attach(lane.bus)
+        try:
+            tx = lane.run()
+            refused = replayer.engine(lane.bundle, lane.clock, lane.store).run_one(
+                ReplayDevices(lane.bundle, lane.clock, sim), lane.bundle.today)
+            assert recorder.last is not None
+            record = lane.store.transactions.get(recorder.last)
+            assert record.decision == "ABORTED" and any(r["code"] == "DEVICE_FAULT" for r in record.reasons)
+            assert lane.store.audit.verify().intact
+        finally:
+            sim.start()
     assert refused is None  # the lane takes no traveller while the controller is gone
     assert tx is not None and tx.aborted is not None
     assert tx.decision.outcome == "REFER" and "DEVICE_FAULT" in tx.decision.codes

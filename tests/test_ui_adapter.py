@@ -30,7 +30,7 @@ from kiosk.ui.console.gateway import InProcessGateway
 from kiosk.ui.console.model import Decision, Door, RefusedCommand
 from kiosk.ui.screenshots import application
 from kiosk.ui.viewmodel import Screen, TravellerModel
-from tests.conftest import wide_budgets, without_liveness, write_session
+from tests.conftest import replay_lane, wide_budgets, without_liveness, write_session
 
 
 class Clock:
@@ -265,21 +265,11 @@ def test_an_officer_approves_a_referral_on_the_console_and_the_exit_door_opens(
 def test_a_referral_left_open_by_the_engine_reaches_the_desk_with_its_evidence(
     replayer: Replayer, impostor_bundle: Path
 ) -> None:
-    bundle = load_bundle(impostor_bundle)
-    clock = SimClock()
-    bus = ev.EventBus()
-    store = replayer.store(bundle)
-    engine = replayer.engine(bundle, clock, store, bus, dataclasses.replace(replayer.config.engine, officer_s=0.0))
     gateway = InProcessGateway()
     commands = CommandLog()
-    LaneAdapter(gateway, "1", commands).attach(bus)
-    sim = replayer.simulator
-    assert sim is not None
-    try:
-        tx = engine.run_one(ReplayDevices(bundle, clock, sim, time_scale=replayer.time_scale), bundle.today)
-    finally:
-        engine.close()
-        store.close()
+    with replay_lane(replayer, impostor_bundle, dataclasses.replace(replayer.config.engine, officer_s=0.0)) as lane:
+        LaneAdapter(gateway, "1", commands).attach(lane.bus)
+        tx = lane.run()
     assert tx is not None and tx.decision.outcome == "REFER"
     (case,) = gateway.referrals()
     assert tx.face is not None
@@ -308,7 +298,6 @@ def test_a_referral_shows_both_faces_every_score_against_its_threshold_and_each_
     from tests.ui_images import assert_not_blank
 
     application()
-    bundle = load_bundle(border_pass_bundle)
     referred: list[ev.DecisionMade] = []
     replayer_lax = replayer
     lax = replayer_lax.config
@@ -318,11 +307,11 @@ def test_a_referral_shows_both_faces_every_score_against_its_threshold_and_each_
     replayer.face = FaceStage(replayer.factory, config.face)
     sim = replayer.simulator
     assert sim is not None and lax.face != config.face
+    bundle = load_bundle(border_pass_bundle)
     clock = SimClock()
     bus = ev.EventBus()
-    store = replayer.store(bundle)
-    settings = wide_budgets(config.engine, officer_s=0.0)
-    engine = replayer.engine(bundle, clock, store, bus, settings)
+    store = replayer.store(bundle)  # closed after the console has audited on it, below
+    engine = replayer.engine(bundle, clock, store, bus, wide_budgets(config.engine, officer_s=0.0))
     gateway = InProcessGateway()
     LaneAdapter(gateway, "1", engine).attach(bus)
     live_cases: list[list[object]] = []
@@ -398,25 +387,15 @@ def test_a_border_pass_holder_is_asked_for_both_index_fingers_by_the_real_engine
 ) -> None:
     """The count on the traveller screen is the engine's, from a real run of a synthetic border pass (the
     policy asks two; the bundle enrols right and left index), not a number the UI assumed."""
-    bundle = load_bundle(genuine_border_pass_bundle)
-    clock = SimClock()
-    bus = ev.EventBus()
-    store = replayer.store(bundle)
     settings = wide_budgets(replayer.config.engine, officer_s=0.0)
-    engine = replayer.engine(bundle, clock, store, bus, settings)
     model = TravellerModel()
-    TravellerAdapter(model, settings).attach(bus)
     prompts: list[ev.Prompt] = []
-    bus.subscribe(prompts.append, ev.Prompt)
     shown: list[tuple[Screen, int, tuple[int, ...], str]] = []
     model.subscribe(lambda v: shown.append((v.screen, v.fingers_asked, v.finger_positions, v.instruction)))
-    sim = replayer.simulator
-    assert sim is not None
-    try:
-        tx = engine.run_one(ReplayDevices(bundle, clock, sim, time_scale=replayer.time_scale), bundle.today)
-    finally:
-        engine.close()
-        store.close()
+    with replay_lane(replayer, genuine_border_pass_bundle, settings) as lane:
+        TravellerAdapter(model, settings).attach(lane.bus)
+        lane.bus.subscribe(prompts.append, ev.Prompt)
+        tx = lane.run()
     assert tx is not None and tx.fingers is not None
     needed = config.policy.fingers_required["border_pass"]
     assert needed == 2
