@@ -28,6 +28,7 @@ from kiosk.ui.console.audit import StoreAuditSink
 from kiosk.ui.console.controller import ConsoleController
 from kiosk.ui.console.gateway import InProcessGateway
 from kiosk.ui.console.model import Decision, Door, RefusedCommand
+from kiosk.ui.i18n import language_for_nationality
 from kiosk.ui.screenshots import application
 from kiosk.ui.viewmodel import Screen, TravellerModel
 from tests.conftest import replay_lane, wide_budgets, without_liveness, write_session
@@ -123,8 +124,10 @@ def test_a_referral_and_a_fault_reach_the_traveller() -> None:
     assert model.view.screen is Screen.OUT_OF_SERVICE
     bus.publish(ev.StateChanged(3, "document", "idle"))  # a traveller taken again: the lane is back
     assert model.view.screen is Screen.IDLE
-    adapter.document_read("LAO")
+    bus.publish(ev.DocumentRead(4, "border_pass", "LAO"))
     assert model.view.language == "lo"
+    bus.publish(ev.StateChanged(5, "idle", "exit"))  # the next traveller starts in the default language
+    assert model.view.language == "en"
 
 
 def test_camera_frames_reach_the_preview_and_bad_ones_are_dropped() -> None:
@@ -392,9 +395,13 @@ def test_a_border_pass_holder_is_asked_for_both_index_fingers_by_the_real_engine
     prompts: list[ev.Prompt] = []
     shown: list[tuple[Screen, int, tuple[int, ...], str]] = []
     model.subscribe(lambda v: shown.append((v.screen, v.fingers_asked, v.finger_positions, v.instruction)))
+    languages: list[tuple[Screen, str]] = []
+    model.subscribe(lambda v: languages.append((v.screen, v.language)))
     with replay_lane(replayer, genuine_border_pass_bundle, settings) as lane:
         TravellerAdapter(model, settings).attach(lane.bus)
         lane.bus.subscribe(prompts.append, ev.Prompt)
+        read: list[ev.DocumentRead] = []
+        lane.bus.subscribe(read.append, ev.DocumentRead)
         tx = lane.run()
     assert tx is not None and tx.fingers is not None
     needed = config.policy.fingers_required["border_pass"]
@@ -405,3 +412,8 @@ def test_a_border_pass_holder_is_asked_for_both_index_fingers_by_the_real_engine
     on_fingers = [s for s in shown if s[0] is Screen.PLACE_FINGERS]
     assert on_fingers[-1] == (Screen.PLACE_FINGERS, 2, (2, 7), "state.place_fingers.both_index")
     assert shown[-1][0] is not Screen.PLACE_FINGERS and shown[-1][1] == 0  # asked of this traveller only
+    # the kiosk spoke the holder's language from the document on (the engine's DocumentRead)
+    assert tx.document is not None
+    assert [(e.kind, e.nationality) for e in read] == [("border_pass", tx.document.nationality)]
+    holder = language_for_nationality(tx.document.nationality)
+    assert (Screen.PLACE_FINGERS, holder) in languages

@@ -271,6 +271,7 @@ class Engine:
             self._emit(ev.StageDone(self.clock.now(), "document", "ok" if read.document else "failed", read.ms,
                                     "; ".join(f.code for f in read.findings)))
         if run.document is not None:
+            self._emit(ev.DocumentRead(self.clock.now(), run.document.kind.value, run.document.nationality or ""))
             self._lookups(run)
 
     def _page_portrait(self, run: _Run) -> Job[tuple[FaceTemplate | None, tuple[Finding, ...]]] | None:

@@ -47,6 +47,15 @@ class StageDone(Event):
 
 
 @dataclass(frozen=True)
+class DocumentRead(Event):
+    """A document was read: what the traveller's screen needs of it (the kiosk speaks the holder's
+    language), nothing that identifies the holder."""
+
+    kind: str  # passport, border_pass, permit ...
+    nationality: str  # ICAO three-letter code as read ("" if the document has none)
+
+
+@dataclass(frozen=True)
 class DoorCommanded(Event):
     door: str  # "entry", "exit", "all"
     open: bool

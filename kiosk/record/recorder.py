@@ -393,6 +393,8 @@ def _describe(event: ev.Event) -> dict[str, Any]:
     if isinstance(event, ev.StageDone):
         return {"event": "stage", "stage": event.stage, "status": event.status, "ms": round(event.ms, 1),
                 "detail": event.detail}
+    if isinstance(event, ev.DocumentRead):
+        return {"event": "document_read", "kind": event.kind, "nationality": event.nationality}
     if isinstance(event, ev.DoorCommanded):
         return {"event": "door", "door": event.door, "open": event.open}
     if isinstance(event, ev.OfficerCommanded):

@@ -10,8 +10,8 @@ A referral reaches the console with what the policy decided on (``DecisionMade``
 evidence, the reasons, the thresholds of the engine's configuration and the two faces), and the
 officer's approve or reject goes back naming the transaction it decides, so the engine can refuse
 one that arrives after the lane moved on. What the engine's events do not carry is left out, never
-invented: the document's nationality while the traveller is in the lane and live camera frames
-arrive through ``TravellerAdapter.document_read`` and ``.frame`` from whoever has them.
+invented: live camera frames arrive through ``TravellerAdapter.frame`` from the camera's reader. The
+document's nationality comes with ``DocumentRead``, so the kiosk speaks the holder's language.
 """
 
 from __future__ import annotations
@@ -85,6 +85,7 @@ class TravellerAdapter:
     def attach(self, bus: ev.EventBus) -> None:
         bus.subscribe(self._on_state, ev.StateChanged)
         bus.subscribe(self._on_prompt, ev.Prompt)
+        bus.subscribe(self._on_document, ev.DocumentRead)
         bus.subscribe(self._on_decision, ev.DecisionMade)
         bus.subscribe(self._on_fault, ev.DeviceFault)
 
@@ -103,7 +104,8 @@ class TravellerAdapter:
             screen = Screen.IDLE
         if screen is Screen.IDLE:
             self._retried.clear()
-        if screen is not None and screen is not self.model.view.screen:
+        # idle is shown again even over idle: it forgets the last traveller's language
+        if screen is not None and (screen is not self.model.view.screen or screen is Screen.IDLE):
             self._show(screen)
 
     def _on_prompt(self, event: ev.Prompt) -> None:
@@ -143,9 +145,9 @@ class TravellerAdapter:
         """The faulty device is back (e.g. the relay's ``recovered`` event): the lane takes travellers again."""
         self._show(Screen.IDLE)
 
-    def document_read(self, nationality: str | None) -> None:
-        """The document's nationality, from whoever read it: the kiosk switches to the holder's language."""
-        self.model.set_nationality(nationality)
+    def _on_document(self, event: ev.DocumentRead) -> None:
+        """The document was read: the kiosk switches to the holder's language (unless they chose one)."""
+        self.model.set_nationality(event.nationality or None)
 
     def frame(self, rgb: NDArray[np.uint8] | None, face_box: Box | None, face_ok: bool | None) -> None:
         """A live camera frame for the preview (from the camera's reader, not the engine).
