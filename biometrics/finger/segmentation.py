@@ -24,10 +24,6 @@ class Segmentation:
     bbox: tuple[int, int, int, int]  # x0, y0, x1, y1 (exclusive); empty mask gives (0, 0, 0, 0)
 
     @property
-    def area_fraction(self) -> float:
-        return float(self.mask.mean()) if self.mask.size else 0.0
-
-    @property
     def area_px(self) -> int:
         return int(self.mask.sum())
 

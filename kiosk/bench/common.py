@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -37,7 +37,3 @@ def percentile(values: Sequence[float], q: float) -> float | None:
 def rounded(value: float | None, digits: int = 3) -> float | None:
     return None if value is None else round(value, digits)
 
-
-def walk_chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]

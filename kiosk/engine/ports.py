@@ -7,7 +7,6 @@ engine's clock and return None when nothing came in time.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -17,13 +16,6 @@ from biometrics.face.results import FaceTemplate
 from biometrics.finger.results import FingerPosition, FingerTemplate
 from kiosk.policy.evidence import WatchlistMatch
 from mrz.document import Document
-
-
-class Clock(Protocol):
-    """Real time for a live gate; simulated time for a replay faster than real time."""
-
-    def now(self) -> float: ...
-    def sleep(self, seconds: float) -> None: ...
 
 
 class DoorController(Protocol):
@@ -99,11 +91,3 @@ class WatchList(Protocol):
         """The entries this document or holder matches (empty: no hit)."""
         ...
 
-
-class Recorder(Protocol):
-    """Receives each finished transaction (the transaction store, a replay report)."""
-
-    def record(self, transaction: object) -> None: ...
-
-
-Subscriber = Callable[[object], None]
