@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import json
+from datetime import date
 from pathlib import Path
 
+import numpy as np
+
 from kiosk.config import Config
-from kiosk.replay.synth import Sources, find_sources, trained_on
+from kiosk.replay.synth import SessionWriter, Sources, find_sources, trained_on
 
 TRAIN_SCRIPT = Path(__file__).resolve().parents[1] / "training/pad/train.py"
 
@@ -68,3 +72,13 @@ def test_sessions_draw_no_training_frame(data_root: Path, config: Config) -> Non
     reals, attacks = held_out.pad_clients["replay_attack/client010"]
     assert all("client010" in p.name for p in reals + attacks)
     assert len(held_out.faces) == len(everything.faces)  # the London faces were never trained on
+
+
+def test_an_attack_bundle_names_its_frame_and_it_is_held_out(data_root: Path, config: Config, tmp_path: Path) -> None:
+    writer = SessionWriter(find_sources(data_root, trained_on(config)), tmp_path, date(2026, 12, 2),
+                           np.random.default_rng(11))
+    notes = json.loads((writer.write(0, "pad_attack") / "manifest.json").read_text(encoding="utf-8"))["notes"]
+    frame = notes["pad_frame"]
+    assert (data_root / frame).is_file() and "/attack/" in frame
+    assert not _covered(frame, trained_on(config))
+    assert notes["pad_client"].split("/")[-1] in frame

@@ -358,9 +358,10 @@ class SessionWriter:
             client = self._pick(sorted(self.sources.pad_clients))
             reals, attacks = self.sources.pad_clients[client]
             spec = replace(spec, portrait=self._pick(reals))
-            attack = _imread(self._pick(attacks))
-            frames = photo_clip(attack, self.rng, fill=1.0)
-            manifest["notes"]["pad_client"] = client
+            attack_path = self._pick(attacks)
+            frames = photo_clip(_imread(attack_path), self.rng, fill=1.0)
+            manifest["notes"].update({"pad_client": client,
+                                      "pad_frame": attack_path.relative_to(self.sources.root).as_posix()})
         if case == "expired":
             spec = replace(spec, expiry_date=self.today - timedelta(days=int(self.rng.integers(1, 900))))
         lines = compose_mrz(spec.mrz_fields())
