@@ -42,7 +42,10 @@ def test_one_network_run_gives_extract_and_assess(factory: SessionFactory, confi
 
     monkeypatch.setattr(net, "detect", counted)
     for image, (template, quality) in zip(impressions, apart, strict=True):
-        got, assessed = pipeline._extract_assessed(image, 500, FingerPosition.RIGHT_INDEX, assess=True)
+        prepared, seg, minutiae = pipeline._measure(image, 500)  # the one network run
+        got = pipeline._template(prepared, minutiae, FingerPosition.RIGHT_INDEX,
+                                 pipeline._quality(prepared, seg, minutiae, config.finger.nfiq2_on_extract))
+        assessed = pipeline._quality(prepared, seg, minutiae, with_nfiq2=True)
         assert got.minutiae == template.minutiae and got.quality == template.quality
         assert assessed == quality
     assert len(calls) == len(impressions)

@@ -84,26 +84,28 @@ class FingerPipeline:
             score = fast_score(m)
         return judge(m, score, self.gate)
 
+    def _measure(self, image_gray: np.ndarray, dpi: int) -> tuple[np.ndarray, Segmentation, tuple[Minutia, ...]]:
+        """The image at 500 dpi, its segmentation and its minutiae: the one network run that extraction and
+        assessment both need (enrolment asks for both, and the network is most of either's time)."""
+        image, seg = self._prepare(image_gray, dpi)
+        return image, seg, self._minutiae(image, seg) if seg.area_px else ()
+
     def assess(self, image_gray: np.ndarray, dpi: int) -> FingerQuality:
         """Capture quality with the NFIQ 2 style score and a prompt key for the traveller."""
-        image, seg = self._prepare(image_gray, dpi)
-        minutiae = self._minutiae(image, seg) if seg.area_px else ()
+        image, seg, minutiae = self._measure(image_gray, dpi)
         return self._quality(image, seg, minutiae, with_nfiq2=True)
 
     def extract(
         self, image_gray: np.ndarray, dpi: int, position: FingerPosition = FingerPosition.UNKNOWN
     ) -> FingerTemplate:
         """The minutiae template at 500 dpi; NoFingerprint / PoorFingerQuality when unusable."""
-        return self._extract_assessed(image_gray, dpi, position)[0]
-
-    def _extract_assessed(
-        self, image_gray: np.ndarray, dpi: int, position: FingerPosition, assess: bool = False
-    ) -> tuple[FingerTemplate, FingerQuality | None]:
-        """``extract``, and with ``assess`` also what ``assess`` says of the same image, from the one
-        network run both need (enrolment asks for both: the network is most of either's time)."""
-        image, seg = self._prepare(image_gray, dpi)
-        minutiae = self._minutiae(image, seg) if seg.area_px else ()
+        image, seg, minutiae = self._measure(image_gray, dpi)
         quality = self._quality(image, seg, minutiae, with_nfiq2=self.settings.nfiq2_on_extract)
+        return self._template(image, minutiae, position, quality)
+
+    def _template(
+        self, image: np.ndarray, minutiae: tuple[Minutia, ...], position: FingerPosition, quality: FingerQuality
+    ) -> FingerTemplate:
         if quality.prompt == "place_finger":
             raise NoFingerprint("no ridge pattern found in the image")
         if len(minutiae) < self.gate.min_minutiae:
@@ -111,8 +113,7 @@ class FingerPipeline:
                 f"only {len(minutiae)} minutiae found (at least {self.gate.min_minutiae} needed)"
             )
         h, w = image.shape
-        template = FingerTemplate(position=position, minutiae=minutiae, width=w, height=h, quality=quality, dpi=500)
-        return template, (self._quality(image, seg, minutiae, with_nfiq2=True) if assess else None)
+        return FingerTemplate(position=position, minutiae=minutiae, width=w, height=h, quality=quality, dpi=500)
 
     def match(self, a: FingerTemplate, b: FingerTemplate) -> float:
         """MCC similarity of two templates in [0, 1]; higher is more alike."""
@@ -185,16 +186,17 @@ class FingerPipeline:
         for position, images in impressions.items():
             usable: list[FingerTemplate] = []
             for k, img in enumerate(images):
+                image, seg, minutiae = self._measure(img, dpi)
+                quality = self._quality(image, seg, minutiae, with_nfiq2=True)
                 try:
-                    template, quality = self._extract_assessed(img, dpi, position, assess=True)
+                    template = self._template(image, minutiae, position, quality)
                 except FingerError as exc:
                     problems.append(f"{position.name} impression {k + 1}: {exc}")
                     continue
-                assert quality is not None  # assess=True
                 if not quality.acceptable:
                     problems.append(f"{position.name} impression {k + 1}: quality {quality.score} ({quality.prompt})")
                     continue
-                usable.append(FingerTemplate(position, template.minutiae, template.width, template.height, quality))
+                usable.append(template)
             if not usable:
                 continue
             if len(usable) == 1:
